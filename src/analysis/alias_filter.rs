@@ -1,0 +1,144 @@
+//! Canonicalisation: replaces every spelling of an entity (one word or several) by one
+//! term, `@id`, spanning the original bytes; the third stage. Positions are renumbered
+//! so that a multi-word name takes one position and phrase queries stay exact.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use super::alias::{AliasTable, Form, ENTITY_PREFIX};
+
+/// Token filter that canonicalises entity spellings with an [`AliasTable`].
+#[derive(Clone)]
+pub struct AliasFilter(pub Arc<AliasTable>);
+
+impl TokenFilter for AliasFilter {
+    type Tokenizer<T: Tokenizer> = AliasFilterTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> AliasFilterTokenizer<T> {
+        AliasFilterTokenizer {
+            inner,
+            table: self.0,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AliasFilterTokenizer<T> {
+    inner: T,
+    table: Arc<AliasTable>,
+}
+
+impl<T: Tokenizer> Tokenizer for AliasFilterTokenizer<T> {
+    type TokenStream<'a> = AliasStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        AliasStream {
+            tail: self.inner.token_stream(text),
+            text,
+            table: &self.table,
+            pending: VecDeque::new(),
+            classes: Vec::new(),
+            token: Token::default(),
+            position: 0,
+            tail_done: false,
+        }
+    }
+}
+
+pub struct AliasStream<'a, T> {
+    tail: T,
+    text: &'a str,
+    table: &'a AliasTable,
+    /// Look-ahead: tokens read from the tail but not yet emitted, with their forms.
+    pending: VecDeque<(Token, Option<Form>)>,
+    classes: Vec<u32>,
+    token: Token,
+    position: usize,
+    tail_done: bool,
+}
+
+impl<T: TokenStream> AliasStream<'_, T> {
+    fn fill(&mut self, n: usize) {
+        while self.pending.len() < n && !self.tail_done {
+            if self.tail.advance() {
+                let token = std::mem::take(self.tail.token_mut());
+                let form = self.table.form(&token.text);
+                self.pending.push_back((token, form));
+            } else {
+                self.tail_done = true;
+            }
+        }
+    }
+
+    /// The longest entity spelling at the head of `pending`: (words, entity index).
+    fn longest_match(&mut self) -> Option<(usize, u32)> {
+        if self.pending.front()?.1.is_none() {
+            return None;
+        }
+        self.fill(self.table.max_words());
+        self.classes.clear();
+        for (_, form) in &self.pending {
+            match form {
+                Some(f) => self.classes.push(f.class),
+                None => break,
+            }
+        }
+        for k in (1..=self.classes.len()).rev() {
+            if k == 1 && self.pending[0].1.is_some_and(|f| f.multi_only) {
+                continue;
+            }
+            if let Some((entity, cased)) = self.table.lookup(&self.classes[..k]) {
+                if cased && !self.starts_capitalised(k) {
+                    continue;
+                }
+                return Some((k, entity));
+            }
+        }
+        None
+    }
+
+    /// Whether each of the first `k` pending words starts with a capital in the text.
+    fn starts_capitalised(&self, k: usize) -> bool {
+        self.pending.iter().take(k).all(|(t, _)| {
+            self.text[t.offset_from..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
+    }
+}
+
+impl<T: TokenStream> TokenStream for AliasStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        self.fill(1);
+        let matched = self.longest_match();
+        let Some((mut token, _)) = self.pending.pop_front() else {
+            return false;
+        };
+        if let Some((k, entity)) = matched {
+            for _ in 1..k {
+                if let Some((t, _)) = self.pending.pop_front() {
+                    token.offset_to = t.offset_to;
+                }
+            }
+            token.text.clear();
+            token.text.push_str(ENTITY_PREFIX);
+            token.text.push_str(&self.table.entity_at(entity).id);
+        }
+        token.position = self.position;
+        token.position_length = 1;
+        self.position += 1;
+        self.token = token;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}

@@ -1,0 +1,221 @@
+//! Text analysis: the one place where text becomes index terms, for articles and for
+//! queries alike. Stages, in order: segmentation (UAX #29 words) → normalisation (case,
+//! Latin diacritics) → alias canonicalisation (every spelling of an entity → `@id`) →
+//! stemming in the article's language. No stage changes byte offsets, so highlights
+//! land on the original text. tantivy does not store tokenizers: [`register`] must be
+//! called on every index open.
+
+pub mod alias;
+pub mod alias_filter;
+pub mod normalize;
+pub mod segment;
+pub mod stem;
+
+use std::sync::Arc;
+
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenizerManager};
+
+pub use alias::{AliasTable, Entity, Kind, ENTITY_PREFIX};
+use alias_filter::AliasFilter;
+use normalize::{Fold, Normalizer};
+use segment::WordTokenizer;
+use stem::StemFilter;
+
+/// Bumped whenever the analysis of a text changes: part of the alias fingerprint, so an
+/// index built by an older analyzer is noticed and rebuilt.
+pub const ANALYZER_VERSION: &str = "gazette-analyzer-1";
+
+/// The alias-aware analyzer's name in tantivy's tokenizer manager.
+pub const TOKENIZER: &str = "gazette";
+/// The exact-spelling analyzer's name.
+pub const EXACT_TOKENIZER: &str = "gazette_exact";
+
+/// The stemming group of a language: the key stored with each article and used to pick
+/// the query analyzer. `none` for languages Gazette does not stem (Ukrainian, Polish…).
+pub fn stem_key(lang: &str) -> &'static str {
+    stem::STEMMED
+        .iter()
+        .find(|(code, _)| *code == lang)
+        .map(|(code, _)| *code)
+        .unwrap_or(NO_STEM)
+}
+
+/// The stemming group of languages that are not stemmed.
+pub const NO_STEM: &str = "none";
+
+/// Every stemming group, `none` included.
+pub fn stem_keys() -> impl Iterator<Item = &'static str> {
+    stem::STEMMED
+        .iter()
+        .map(|(code, _)| *code)
+        .chain(std::iter::once(NO_STEM))
+}
+
+/// The one analyzer constructor: alias-aware, stemmed for `stem_key` (see [`stem_key`]).
+pub fn analyzer(table: &Arc<AliasTable>, stem_key: &str) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(WordTokenizer::default())
+        .filter(Normalizer(Fold::CaseAndDiacritics))
+        .filter(AliasFilter(table.clone()));
+    match stem::algorithm_for(stem_key) {
+        Some(algorithm) => base.filter(StemFilter(algorithm)).build(),
+        None => base.build(),
+    }
+}
+
+/// The exact-spelling analyzer: words in lower case, nothing else.
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(Normalizer(Fold::Case))
+        .build()
+}
+
+/// A tokenizer manager whose `gazette` analyzer stems for `stem_key`: query parsing for
+/// the articles of one stemming group uses it.
+pub fn tokenizers(table: &Arc<AliasTable>, stem_key: &str) -> TokenizerManager {
+    let manager = TokenizerManager::default();
+    manager.register(TOKENIZER, analyzer(table, stem_key));
+    manager.register(EXACT_TOKENIZER, exact_analyzer());
+    manager
+}
+
+/// Registers Gazette's analyzers on an opened index.
+pub fn register(index: &tantivy::Index, table: &Arc<AliasTable>) {
+    index
+        .tokenizers()
+        .register(TOKENIZER, analyzer(table, NO_STEM));
+    index
+        .tokenizers()
+        .register(EXACT_TOKENIZER, exact_analyzer());
+}
+
+/// Runs an analyzer over `text` and collects its tokens.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::Path;
+
+    use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+    use super::*;
+
+    /// All tokens a tokenizer produces for `text`.
+    pub fn tokens<T: Tokenizer>(mut tokenizer: T, text: &str) -> Vec<Token> {
+        let mut stream = tokenizer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().clone());
+        }
+        out
+    }
+
+    /// Checks term, position and byte offsets together, as tantivy's tests do.
+    pub fn assert_token(token: &Token, position: usize, text: &str, from: usize, to: usize) {
+        assert_eq!(
+            (
+                token.position,
+                token.text.as_str(),
+                token.offset_from,
+                token.offset_to
+            ),
+            (position, text, from, to),
+            "token {token:?}"
+        );
+    }
+
+    fn small_table() -> Arc<AliasTable> {
+        let src = r#"
+[[entity]]
+id = "kyiv"
+name = "Kyiv"
+kind = "place"
+spellings = ["Kiev", "Київ", "Киев", "Kijów", "Kiew"]
+
+[[entity]]
+id = "kryvyi_rih"
+name = "Kryvyi Rih"
+kind = "place"
+spellings = ["Krivoy Rog", "Кривий Ріг", "Кривой Рог"]
+
+[[entity]]
+id = "nice"
+name = "Nice"
+kind = "place"
+spellings = []
+cased = ["Nice"]
+"#;
+        let entities = alias::parse(src, Path::new("test.toml")).unwrap();
+        Arc::new(AliasTable::build(entities).unwrap())
+    }
+
+    #[test]
+    fn spellings_canonicalise_with_original_offsets() {
+        let t = small_table();
+        let text = "Kiev and Kyiv's Kijow, KIEW.";
+        let toks = analyze(&mut analyzer(&t, NO_STEM), text);
+        assert_token(&toks[0], 0, "@kyiv", 0, 4);
+        assert_token(&toks[1], 1, "and", 5, 8);
+        assert_token(&toks[2], 2, "@kyiv", 9, 13);
+        assert_token(&toks[3], 3, "@kyiv", 16, 21);
+        assert_token(&toks[4], 4, "@kyiv", 23, 27);
+        assert_eq!(&text[9..13], "Kyiv");
+    }
+
+    #[test]
+    fn multi_word_names_are_one_term_at_one_position() {
+        let t = small_table();
+        let text = "Attack on Krivoy Rog today";
+        let toks = analyze(&mut analyzer(&t, NO_STEM), text);
+        assert_eq!(toks.len(), 4);
+        assert_token(&toks[2], 2, "@kryvyi_rih", 10, 20);
+        assert_token(&toks[3], 3, "today", 21, 26);
+        let uk = "до Кривого Рогу і Кривий Ріг";
+        let toks = analyze(&mut analyzer(&t, NO_STEM), uk);
+        let terms: Vec<_> = toks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(terms, ["до", "@kryvyi_rih", "і", "@kryvyi_rih"]);
+    }
+
+    #[test]
+    fn cyrillic_case_forms_reach_the_entity() {
+        let t = small_table();
+        let text = "У Києві, до Києва; в Киеве, из Киева.";
+        let toks = analyze(&mut analyzer(&t, NO_STEM), text);
+        let ents: Vec<_> = toks
+            .iter()
+            .filter(|t| t.text == "@kyiv")
+            .map(|t| &text[t.offset_from..t.offset_to])
+            .collect();
+        assert_eq!(ents, ["Києві", "Києва", "Киеве", "Киева"]);
+    }
+
+    #[test]
+    fn cased_spellings_need_a_capital() {
+        let t = small_table();
+        let toks = analyze(&mut analyzer(&t, NO_STEM), "Nice is nice");
+        let terms: Vec<_> = toks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(terms, ["@nice", "is", "nice"]);
+    }
+
+    #[test]
+    fn stemming_spares_entities_and_offsets() {
+        let t = small_table();
+        let text = "Strikes on Kiev";
+        let toks = analyze(&mut analyzer(&t, "en"), text);
+        assert_token(&toks[0], 0, "strike", 0, 7);
+        assert_token(&toks[2], 2, "@kyiv", 11, 15);
+    }
+
+    #[test]
+    fn exact_analyzer_keeps_spellings_apart() {
+        let toks = analyze(&mut exact_analyzer(), "Kiev Kyiv Kijów");
+        let terms: Vec<_> = toks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(terms, ["kiev", "kyiv", "kijów"]);
+    }
+}

@@ -1,0 +1,144 @@
+//! Normalisation: lower case and Latin diacritic folding (Kijów = Kijow), the second
+//! stage. Cyrillic keeps its letters (й, ї are letters, not accents) but ё folds to е
+//! as Russian writers use them interchangeably. Offsets are never touched.
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// How much a token is normalised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fold {
+    /// Lower case only: the exact-spelling fields keep diacritics.
+    Case,
+    /// Lower case and diacritics folded: the alias-aware fields.
+    CaseAndDiacritics,
+}
+
+/// Normalises `src` into `out` (cleared first).
+pub fn normalize_into(src: &str, fold: Fold, out: &mut String) {
+    out.clear();
+    let mut prev_latin = false;
+    for c in src.chars() {
+        for lc in c.to_lowercase() {
+            let folded = fold == Fold::CaseAndDiacritics;
+            match lc {
+                '’' | 'ʼ' | 'ʻ' | '`' | '´' => out.push('\''),
+                'ё' => out.push('е'),
+                _ if !folded => out.push(lc),
+                'ß' => out.push_str("ss"),
+                'ł' => out.push('l'),
+                'đ' | 'ð' => out.push('d'),
+                'ø' => out.push('o'),
+                'æ' => out.push_str("ae"),
+                'œ' => out.push_str("oe"),
+                'ı' => out.push('i'),
+                'þ' => out.push_str("th"),
+                _ if is_latin_extended(lc) => {
+                    decompose_canonical(lc, |d| {
+                        if !is_combining_mark(d) {
+                            out.push(d)
+                        }
+                    });
+                }
+                // Decomposed input (NFD): drop marks that follow a Latin letter.
+                _ if prev_latin && is_combining_mark(lc) => continue,
+                _ => out.push(lc),
+            }
+            prev_latin = lc.is_ascii_alphabetic() || is_latin_extended(lc);
+        }
+    }
+}
+
+/// Normalises a whole string (used to build alias keys the same way as tokens).
+pub fn normalize(src: &str, fold: Fold) -> String {
+    let mut out = String::with_capacity(src.len());
+    normalize_into(src, fold, &mut out);
+    out
+}
+
+fn is_latin_extended(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+/// Token filter applying [`normalize_into`].
+#[derive(Clone, Copy)]
+pub struct Normalizer(pub Fold);
+
+impl TokenFilter for Normalizer {
+    type Tokenizer<T: Tokenizer> = NormalizerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> NormalizerFilter<T> {
+        NormalizerFilter {
+            inner,
+            fold: self.0,
+            buffer: String::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct NormalizerFilter<T> {
+    inner: T,
+    fold: Fold,
+    buffer: String,
+}
+
+impl<T: Tokenizer> Tokenizer for NormalizerFilter<T> {
+    type TokenStream<'a> = NormalizerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        NormalizerStream {
+            tail: self.inner.token_stream(text),
+            fold: self.fold,
+            buffer: &mut self.buffer,
+        }
+    }
+}
+
+pub struct NormalizerStream<'a, T> {
+    tail: T,
+    fold: Fold,
+    buffer: &'a mut String,
+}
+
+impl<T: TokenStream> TokenStream for NormalizerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        // ASCII lower case needs no allocation: the common case in English news.
+        if token.text.is_ascii() {
+            token.text.make_ascii_lowercase();
+            return true;
+        }
+        normalize_into(&token.text, self.fold, self.buffer);
+        std::mem::swap(&mut token.text, self.buffer);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_latin_keeps_cyrillic() {
+        assert_eq!(normalize("Kijów", Fold::CaseAndDiacritics), "kijow");
+        assert_eq!(normalize("Łódź", Fold::CaseAndDiacritics), "lodz");
+        assert_eq!(normalize("Kijów", Fold::Case), "kijów");
+        assert_eq!(normalize("Київ", Fold::CaseAndDiacritics), "київ");
+        assert_eq!(normalize("Зелёный", Fold::CaseAndDiacritics), "зеленый");
+        assert_eq!(normalize("Kyiv’s", Fold::CaseAndDiacritics), "kyiv's");
+        // NFD input folds like NFC input.
+        assert_eq!(normalize("Kijo\u{301}w", Fold::CaseAndDiacritics), "kijow");
+    }
+}

@@ -1,0 +1,557 @@
+//! The index: Gazette's tantivy schema, opening and creating it (always registering the
+//! analyzers), writing articles, and the metadata committed with them (schema version,
+//! alias fingerprint, build time).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer};
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
+
+use crate::analysis::{self, AliasTable};
+use crate::error::{Error, Result};
+use crate::reader::{self, Article, Found};
+
+/// Bumped whenever the schema changes; an index of another version must be rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field of the schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// Article id (raw, for lookups and deletes).
+    pub id: Field,
+    /// The file the article came from (raw).
+    pub path: Field,
+    /// Alias-aware, stemmed, pre-tokenized with the article's language analyzer.
+    pub title: Field,
+    pub body: Field,
+    /// Exact spelling (lower case only), for `--exact`.
+    pub title_exact: Field,
+    pub body_exact: Field,
+    /// Stored originals of title and body.
+    pub title_text: Field,
+    pub body_text: Field,
+    pub lang: Field,
+    /// Stemming group of the article's language (see `analysis::stem_key`).
+    pub stem: Field,
+    /// Source, tokenized so that `source:reuters` finds "isot-true:reuters".
+    pub source: Field,
+    /// Source as written, for statistics.
+    pub source_key: Field,
+    pub date: Field,
+    pub date_text: Field,
+    pub url: Field,
+    pub place: Field,
+    pub line: Field,
+}
+
+/// The field names users may write in queries, with the field they address.
+pub const QUERY_FIELDS: &[&str] = &["title", "body", "lang", "source"];
+
+impl Fields {
+    pub fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let analyzed = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+        };
+        let fields = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            path: b.add_text_field("path", STRING | STORED),
+            title: b.add_text_field("title", analyzed(analysis::TOKENIZER)),
+            body: b.add_text_field("body", analyzed(analysis::TOKENIZER)),
+            title_exact: b.add_text_field("title_exact", analyzed(analysis::EXACT_TOKENIZER)),
+            body_exact: b.add_text_field("body_exact", analyzed(analysis::EXACT_TOKENIZER)),
+            title_text: b.add_text_field("title_text", STORED),
+            body_text: b.add_text_field("body_text", STORED),
+            lang: b.add_text_field("lang", STRING | STORED | FAST),
+            stem: b.add_text_field("stem", STRING),
+            source: b.add_text_field(
+                "source",
+                TextOptions::default()
+                    .set_indexing_options(
+                        TextFieldIndexing::default()
+                            .set_tokenizer("default")
+                            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                    )
+                    .set_stored(),
+            ),
+            source_key: b.add_text_field("source_key", STRING | FAST),
+            date: b.add_date_field("date", INDEXED | STORED | FAST),
+            date_text: b.add_text_field("date_text", STORED),
+            url: b.add_text_field("url", STORED),
+            place: b.add_text_field("place", STORED),
+            line: b.add_u64_field("line", STORED),
+        };
+        (b.build(), fields)
+    }
+}
+
+/// What the index records about itself with every commit.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct IndexInfo {
+    pub schema: u32,
+    pub alias_fingerprint: String,
+    /// Seconds since the Unix epoch.
+    pub built_at: u64,
+    pub roots: Vec<String>,
+}
+
+/// An opened Gazette index with its analyzers registered.
+pub struct GazetteIndex {
+    pub index: Index,
+    pub fields: Fields,
+    pub path: PathBuf,
+    pub table: Arc<AliasTable>,
+    pub info: Option<IndexInfo>,
+}
+
+/// Whether `path` holds an index at all (tantivy's meta.json).
+pub fn exists(path: &Path) -> bool {
+    path.join("meta.json").is_file()
+}
+
+impl GazetteIndex {
+    /// Opens an existing index and registers the analyzers built on `table`.
+    pub fn open(path: &Path, table: Arc<AliasTable>) -> Result<GazetteIndex> {
+        if !path.exists() {
+            return Err(Error::NoIndex {
+                path: path.to_path_buf(),
+            });
+        }
+        if !exists(path) {
+            return Err(Error::NoIndex {
+                path: path.to_path_buf(),
+            });
+        }
+        let index = Index::open_in_dir(path).map_err(|e| Error::BadIndex {
+            path: path.to_path_buf(),
+            reason: format!("cannot open ({e}); rebuild it with `gazette index --rebuild`"),
+        })?;
+        let (schema, fields) = Fields::schema();
+        if index.schema() != schema {
+            return Err(Error::BadIndex {
+                path: path.to_path_buf(),
+                reason: "not a Gazette index of this version (schema differs); rebuild it with `gazette index --rebuild`".into(),
+            });
+        }
+        analysis::register(&index, &table);
+        let info = read_info(&index);
+        Ok(GazetteIndex {
+            index,
+            fields,
+            path: path.to_path_buf(),
+            table,
+            info,
+        })
+    }
+
+    /// Opens the index at `path`, creating an empty one when there is none.
+    pub fn open_or_create(path: &Path, table: Arc<AliasTable>) -> Result<GazetteIndex> {
+        if exists(path) {
+            return Self::open(path, table);
+        }
+        std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+        let (schema, _) = Fields::schema();
+        Index::create_in_dir(path, schema).map_err(|e| Error::index(path, e))?;
+        Self::open(path, table)
+    }
+
+    /// Whether the index was built with another alias table or schema than this process
+    /// uses; `Some(reason)` when it was.
+    pub fn staleness(&self) -> Option<String> {
+        match &self.info {
+            None => Some("it records no Gazette build information".into()),
+            Some(i) if i.schema != SCHEMA_VERSION => Some(format!(
+                "it was built with schema version {} (this Gazette uses {SCHEMA_VERSION})",
+                i.schema
+            )),
+            Some(i) if i.alias_fingerprint != self.table.fingerprint() => Some(format!(
+                "it was built with alias table {} but this search uses {}",
+                i.alias_fingerprint,
+                self.table.fingerprint()
+            )),
+            Some(_) => None,
+        }
+    }
+}
+
+fn read_info(index: &Index) -> Option<IndexInfo> {
+    let metas = index.load_metas().ok()?;
+    serde_json::from_str(metas.payload.as_deref()?).ok()
+}
+
+/// How to run an indexing job.
+#[derive(Clone, Debug)]
+pub struct IndexOptions {
+    pub roots: Vec<PathBuf>,
+    /// Worker threads for parsing and analysis (0: one per core).
+    pub threads: usize,
+    /// tantivy's indexing memory budget, in bytes.
+    pub memory: usize,
+}
+
+impl Default for IndexOptions {
+    fn default() -> Self {
+        IndexOptions {
+            roots: vec![PathBuf::from("corpus")],
+            threads: 0,
+            memory: 200_000_000,
+        }
+    }
+}
+
+/// A file or line that could not be indexed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Failure {
+    pub path: String,
+    pub line: Option<usize>,
+    pub error: String,
+}
+
+/// What an indexing job did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IndexReport {
+    pub files: usize,
+    pub articles: usize,
+    pub skipped: usize,
+    pub failed: Vec<Failure>,
+    pub bytes: u64,
+    pub elapsed_ms: u64,
+}
+
+/// Progress seen by an indexing job, for a progress bar.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Progress {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub articles: usize,
+    pub bytes: u64,
+}
+
+/// Builds the index at `path` from the corpus roots: the committed index holds exactly
+/// the articles read now. Searchers keep seeing the previous commit until this one lands.
+pub fn build(
+    path: &Path,
+    table: Arc<AliasTable>,
+    opts: &IndexOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<IndexReport> {
+    let start = Instant::now();
+    for root in &opts.roots {
+        if let Err(e) = std::fs::metadata(root) {
+            return Err(Error::io(root, e));
+        }
+    }
+    let gi = GazetteIndex::open_or_create(path, table.clone())?;
+    let writer: IndexWriter = gi
+        .index
+        .writer_with_num_threads(indexing_threads(opts.threads), opts.memory)
+        .map_err(|e| Error::index(path, e))?;
+    writer
+        .delete_all_documents()
+        .map_err(|e| Error::index(path, e))?;
+
+    let mut report = IndexReport::default();
+    let mut files = Vec::new();
+    for found in reader::walk(&opts.roots) {
+        match found {
+            Found::Article(p, f) => files.push((p, f)),
+            Found::Skipped(_) => report.skipped += 1,
+            Found::Failed(e) => report.failed.push(failure(&e)),
+        }
+    }
+    report.files = files.len();
+    let failures = Mutex::new(Vec::new());
+    let articles = AtomicUsize::new(0);
+    let bytes = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let total = files.len();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| Error::Invalid(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| {
+        files.par_iter().for_each_init(
+            || DocBuilder::new(gi.fields, &table),
+            |builder, (file, format)| {
+                let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+                let errors = reader::read_file(file, *format, &mut |mut article| {
+                    let doc = builder.document(&mut article);
+                    // add_document only fails when the writer's threads died; the commit
+                    // below reports that.
+                    let _ = writer.add_document(doc);
+                    articles.fetch_add(1, Ordering::Relaxed);
+                });
+                if !errors.is_empty() {
+                    failures
+                        .lock()
+                        .expect("no panics while holding the lock")
+                        .extend(errors.iter().map(failure));
+                }
+                bytes.fetch_add(size as usize, Ordering::Relaxed);
+                let files_done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(Progress {
+                    files_done,
+                    files_total: total,
+                    articles: articles.load(Ordering::Relaxed),
+                    bytes: bytes.load(Ordering::Relaxed) as u64,
+                });
+            },
+        )
+    });
+    report.failed.extend(
+        failures
+            .into_inner()
+            .expect("no panics while holding the lock"),
+    );
+    report.articles = articles.into_inner();
+    report.bytes = bytes.into_inner() as u64;
+    commit(writer, &gi, &opts.roots)?;
+    report.elapsed_ms = start.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+fn indexing_threads(threads: usize) -> usize {
+    let n = if threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        threads
+    };
+    n.clamp(1, 8)
+}
+
+fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &[PathBuf]) -> Result<()> {
+    let info = IndexInfo {
+        schema: SCHEMA_VERSION,
+        alias_fingerprint: gi.table.fingerprint().to_string(),
+        built_at: SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        roots: roots.iter().map(|r| r.display().to_string()).collect(),
+    };
+    let payload = serde_json::to_string(&info).expect("IndexInfo serializes");
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|e| Error::index(&gi.path, e))?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(|e| Error::index(&gi.path, e))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| Error::index(&gi.path, e))?;
+    Ok(())
+}
+
+fn failure(e: &Error) -> Failure {
+    let (path, line) = match e {
+        Error::Io { path, .. } | Error::BadFile { path, .. } => (path.display().to_string(), None),
+        Error::Parse { path, line, .. } => (path.display().to_string(), Some(*line)),
+        _ => (String::new(), None),
+    };
+    Failure {
+        path,
+        line,
+        error: e.to_string(),
+    }
+}
+
+/// Turns articles into tantivy documents, keeping one analyzer per stemming group.
+pub struct DocBuilder {
+    fields: Fields,
+    table: Arc<AliasTable>,
+    analyzers: HashMap<&'static str, TextAnalyzer>,
+}
+
+impl DocBuilder {
+    pub fn new(fields: Fields, table: &Arc<AliasTable>) -> DocBuilder {
+        DocBuilder {
+            fields,
+            table: table.clone(),
+            analyzers: HashMap::new(),
+        }
+    }
+
+    /// The analyzer for a language (cached per stemming group).
+    pub fn analyzer(&mut self, lang: &str) -> &mut TextAnalyzer {
+        let key = analysis::stem_key(lang);
+        let table = &self.table;
+        self.analyzers
+            .entry(key)
+            .or_insert_with(|| analysis::analyzer(table, key))
+    }
+
+    pub fn document(&mut self, article: &mut Article) -> TantivyDocument {
+        let f = self.fields;
+        let lang = article.detect_lang().clone();
+        let analyzer = self.analyzer(lang.code());
+        let title_tokens = analysis::analyze(analyzer, &article.title);
+        let body_tokens = analysis::analyze(analyzer, &article.body);
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &article.id);
+        doc.add_text(f.path, &article.path);
+        doc.add_pre_tokenized_text(
+            f.title,
+            PreTokenizedString {
+                text: String::new(),
+                tokens: title_tokens,
+            },
+        );
+        doc.add_pre_tokenized_text(
+            f.body,
+            PreTokenizedString {
+                text: String::new(),
+                tokens: body_tokens,
+            },
+        );
+        doc.add_text(f.title_exact, &article.title);
+        doc.add_text(f.body_exact, &article.body);
+        doc.add_text(f.title_text, &article.title);
+        doc.add_text(f.body_text, &article.body);
+        doc.add_text(f.lang, lang.code());
+        doc.add_text(f.stem, analysis::stem_key(lang.code()));
+        if let Some(s) = &article.source {
+            doc.add_text(f.source, s);
+            doc.add_text(f.source_key, s);
+        }
+        if let Some(d) = &article.date {
+            doc.add_text(f.date_text, d);
+            if let Some(dt) = parse_date(d) {
+                doc.add_date(f.date, dt);
+            }
+        }
+        if let Some(u) = &article.url {
+            doc.add_text(f.url, u);
+        }
+        if let Some(p) = &article.place {
+            doc.add_text(f.place, p);
+        }
+        if let Some(l) = article.line {
+            doc.add_u64(f.line, l as u64);
+        }
+        doc
+    }
+}
+
+/// Parses the date forms found in news data: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, and
+/// `YYYY-MM-DDThh:mm[:ss]` (any zone suffix ignored, UTC assumed).
+pub fn parse_date(s: &str) -> Option<DateTime> {
+    let s = s.trim();
+    let num = |a: usize, b: usize| -> Option<i64> { s.get(a..b)?.parse().ok() };
+    let year = num(0, 4)?;
+    let (month, day) = match s.len() {
+        4 => (1, 1),
+        7 => (num(5, 7)?, 1),
+        _ => (num(5, 7)?, num(8, 10)?),
+    };
+    if s.len() > 4 && s.as_bytes().get(4) != Some(&b'-') {
+        return None;
+    }
+    let (h, m, sec) = if s.len() >= 16 && matches!(s.as_bytes()[10], b'T' | b' ') {
+        (num(11, 13)?, num(14, 16)?, num(17, 19).unwrap_or(0))
+    } else {
+        (0, 0, 0)
+    };
+    let date = tantivy::time::Date::from_calendar_date(
+        year as i32,
+        tantivy::time::Month::try_from(month as u8).ok()?,
+        day as u8,
+    )
+    .ok()?;
+    let t = tantivy::time::Time::from_hms(h as u8, m as u8, sec as u8).ok()?;
+    let ts = date.with_time(t).assume_utc().unix_timestamp();
+    Some(DateTime::from_timestamp_secs(ts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_news_data_parse() {
+        let secs = |s| parse_date(s).map(|d| d.into_timestamp_secs());
+        assert_eq!(secs("1970-01-02"), Some(86_400));
+        assert_eq!(secs("1987-02-26T15:01:01"), Some(541_350_061));
+        assert_eq!(secs("2016"), Some(1_451_606_400));
+        assert_eq!(secs("May 24"), None);
+        assert_eq!(secs("2017-13-01"), None);
+    }
+}
+
+/// What `gazette stats` reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct Stats {
+    pub path: String,
+    pub articles: u64,
+    pub langs: Vec<(String, u64)>,
+    pub sources: Vec<(String, u64)>,
+    /// Articles without a source.
+    pub no_source: u64,
+    pub size_bytes: u64,
+    pub segments: usize,
+    pub info: Option<IndexInfo>,
+    /// Why the index needs a rebuild, if it does.
+    pub stale: Option<String>,
+}
+
+/// Counts articles per language and source, and the index's size on disk.
+pub fn stats(gi: &GazetteIndex) -> Result<Stats> {
+    use tantivy::aggregation::agg_req::Aggregations;
+    use tantivy::aggregation::AggregationCollector;
+    let err = |e| Error::index(&gi.path, e);
+    let reader = gi.index.reader().map_err(err)?;
+    let searcher = reader.searcher();
+    let req: Aggregations = serde_json::from_value(serde_json::json!({
+        "lang": {"terms": {"field": "lang", "size": 1000}},
+        "source": {"terms": {"field": "source_key", "size": 100000}},
+    }))
+    .expect("valid aggregation request");
+    let collector = AggregationCollector::from_aggs(req, Default::default());
+    let res = searcher
+        .search(&tantivy::query::AllQuery, &collector)
+        .map_err(err)?;
+    let value = serde_json::to_value(&res).unwrap_or_default();
+    let buckets = |name: &str| -> Vec<(String, u64)> {
+        value[name]["buckets"]
+            .as_array()
+            .map(|bs| {
+                bs.iter()
+                    .filter_map(|b| {
+                        Some((b["key"].as_str()?.to_string(), b["doc_count"].as_u64()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let articles = searcher.num_docs();
+    let sources = buckets("source");
+    let with_source: u64 = sources.iter().map(|(_, n)| n).sum();
+    let size_bytes = walkdir::WalkDir::new(&gi.path)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    Ok(Stats {
+        path: gi.path.display().to_string(),
+        articles,
+        langs: buckets("lang"),
+        no_source: articles.saturating_sub(with_source),
+        sources,
+        size_bytes,
+        segments: searcher.segment_readers().len(),
+        info: gi.info.clone(),
+        stale: gi.staleness(),
+    })
+}

@@ -1,0 +1,202 @@
+//! Language identification: whatlang behind our own `Lang`, tuned for real news text.
+//!
+//! News text carries URLs, @handles, hashtags, markdown and emoji that are not language;
+//! they are stripped before detection. Russian and Ukrainian share most trigrams, so the
+//! letters only one of them uses decide between the two when whatlang would guess.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// A language as Gazette reports it: an ISO 639-1 code (`en`, `ru`, `uk`) where the
+/// language has one, else ISO 639-3, and `und` when detection was not reliable.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lang(String);
+
+impl Lang {
+    /// The language could not be determined.
+    pub fn undetermined() -> Lang {
+        Lang("und".to_string())
+    }
+
+    /// A language given by the article itself (e.g. a `lang` field): normalised to lower
+    /// case and to ISO 639-1 when it is given as a 639-3 code.
+    pub fn from_code(code: &str) -> Lang {
+        let code = code.trim().to_ascii_lowercase();
+        let primary = code.split(['-', '_']).next().unwrap_or("");
+        if primary.is_empty() {
+            return Lang::undetermined();
+        }
+        if primary.len() == 3 {
+            if let Some(l) = isolang::Language::from_639_3(primary).and_then(|l| l.to_639_1()) {
+                return Lang(l.to_string());
+            }
+        }
+        Lang(primary.to_string())
+    }
+
+    pub fn code(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_undetermined(&self) -> bool {
+        self.0 == "und"
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Lang {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// How much cleaned text detection looks at: enough for a stable answer, bounded cost.
+const DETECT_CHARS: usize = 3000;
+/// Below this many letters a guess is not worth reporting.
+const MIN_LETTERS: usize = 12;
+
+/// Detects the language of article text (title and body together work best).
+pub fn detect(text: &str) -> Lang {
+    let cleaned = clean(text);
+    let letters = cleaned.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < MIN_LETTERS {
+        return Lang::undetermined();
+    }
+    if let Some(lang) = cyrillic_by_letters(&cleaned) {
+        return lang;
+    }
+    match whatlang::detect(&cleaned) {
+        Some(info) if info.is_reliable() || info.confidence() >= 0.35 => {
+            let code = info.lang().code();
+            Lang::from_code(code)
+        }
+        _ => Lang::undetermined(),
+    }
+}
+
+/// Decides Russian vs Ukrainian from the letters only one of them has, when the text is
+/// mostly Cyrillic. Returns `None` to leave the decision to whatlang.
+fn cyrillic_by_letters(text: &str) -> Option<Lang> {
+    let (mut cyr, mut alpha) = (0usize, 0usize);
+    let (mut uk, mut ru, mut other) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        if !c.is_alphabetic() {
+            continue;
+        }
+        alpha += 1;
+        if ('\u{0400}'..='\u{04FF}').contains(&c) {
+            cyr += 1;
+            match c.to_lowercase().next().unwrap_or(c) {
+                'і' | 'ї' | 'є' | 'ґ' => uk += 1,
+                'ы' | 'э' | 'ъ' | 'ё' => ru += 1,
+                // Belarusian ў, Serbian/Macedonian ј љ њ ћ ђ џ ѓ ќ ѕ: leave those to whatlang.
+                'ў' | 'ј' | 'љ' | 'њ' | 'ћ' | 'ђ' | 'џ' | 'ѓ' | 'ќ' | 'ѕ' => other += 1,
+                _ => {}
+            }
+        }
+    }
+    if cyr * 2 < alpha || other > 0 {
+        return None;
+    }
+    // A few stray letters (a quoted name, a typo) must not flip a long text.
+    if uk > 0 && ru == 0 {
+        return Some(Lang("uk".into()));
+    }
+    if ru > 0 && uk == 0 {
+        // ъ alone is Bulgarian too; ы or э only occur in Russian (and Belarusian, excluded above).
+        let bulgarian_only = text
+            .chars()
+            .all(|c| !matches!(c, 'ы' | 'э' | 'Ы' | 'Э' | 'ё' | 'Ё'));
+        if !bulgarian_only {
+            return Some(Lang("ru".into()));
+        }
+        return None;
+    }
+    if uk > 0 && ru > 0 {
+        let code = if uk > ru * 3 {
+            "uk"
+        } else if ru > uk * 3 {
+            "ru"
+        } else {
+            return None;
+        };
+        return Some(Lang(code.into()));
+    }
+    None
+}
+
+/// Strips what is not language: URLs, e-mail, @handles, #hashtags, markdown punctuation,
+/// emoji and digits. Keeps at most `DETECT_CHARS` characters of the rest.
+fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(DETECT_CHARS * 2));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let lower = word.trim_start_matches(['(', '[', '<', '"', '\'', '*', '_']);
+        if lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("www.")
+            || lower.starts_with('@')
+            || lower.starts_with('#')
+            || lower.contains("://")
+            || (lower.contains('@') && lower.contains('.'))
+        {
+            continue;
+        }
+        let kept: String = word
+            .chars()
+            .filter(|c| c.is_alphabetic() || *c == '\'' || *c == '’' || *c == '-')
+            .collect();
+        if kept.is_empty() {
+            continue;
+        }
+        out.push_str(&kept);
+        out.push(' ');
+        chars += kept.chars().count() + 1;
+        if chars >= DETECT_CHARS {
+            break;
+        }
+    }
+    out
+}
+
+impl From<&str> for Lang {
+    fn from(s: &str) -> Lang {
+        Lang(s.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_normalised() {
+        assert_eq!(Lang::from_code("EN").code(), "en");
+        assert_eq!(Lang::from_code("ukr").code(), "uk");
+        assert_eq!(Lang::from_code("pt-BR").code(), "pt");
+        assert_eq!(Lang::from_code("").code(), "und");
+    }
+
+    #[test]
+    fn detects_news_text_with_noise() {
+        let en = "BREAKING 🚨 Russia launched drones at the capital overnight, officials said https://t.co/x #Ukraine @Reuters";
+        assert_eq!(detect(en).code(), "en");
+        let ru = "Власти сообщили, что в столице этой ночью была объявлена воздушная тревога 🔥 https://t.me/ria";
+        assert_eq!(detect(ru).code(), "ru");
+        let uk =
+            "Торік у листопаді Президент окремим указом оголосив рік англійської мови в Україні.";
+        assert_eq!(detect(uk).code(), "uk");
+    }
+
+    #[test]
+    fn too_little_text_is_undetermined() {
+        assert!(detect("OK 👍 2024").is_undetermined());
+        assert!(detect("https://example.com/a/b").is_undetermined());
+    }
+}

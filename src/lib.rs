@@ -1,0 +1,23 @@
+//! Gazette: a search engine for news archives.
+//!
+//! Data flows one way. [`reader`] walks corpus folders and turns files into articles;
+//! [`lang`] identifies each article's language; [`analysis`] turns text into terms — the
+//! same analyzer for articles and queries — canonicalising every spelling of a place or
+//! person to one term; [`index`] stores articles in a tantivy index and commits them with
+//! the alias table's fingerprint. At query time [`search`] parses the query with the same
+//! analyzer, runs it, and [`passage`] cuts each hit into ranked passages with match and
+//! entity spans; [`output`] prints them for a terminal or as JSON Lines. [`cli`] turns
+//! command-line flags into the option structs of these modules. The library never prints
+//! on its own or exits: it returns values and [`error::Error`]s.
+
+pub mod analysis;
+pub mod cli;
+pub mod error;
+pub mod index;
+pub mod lang;
+pub mod output;
+pub mod passage;
+pub mod reader;
+pub mod search;
+
+pub use error::{Error, Result};

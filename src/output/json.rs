@@ -1,0 +1,153 @@
+//! JSON Lines output: one `passage` record per passage, then one `summary` record. The
+//! wire structs below are the documented format (README, "JSON output"); they borrow
+//! from the domain types and are serialize-only.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::Printer;
+use crate::analysis::AliasTable;
+use crate::passage::Mark;
+use crate::search::{Hit, SearchResults};
+
+#[derive(Serialize)]
+struct PassageRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    rank: usize,
+    score: f32,
+    article: ArticleRecord<'a>,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    matches: Vec<MatchRecord<'a>>,
+    entities: Vec<EntityRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArticleRecord<'a> {
+    id: &'a str,
+    title: &'a str,
+    date: Option<&'a str>,
+    source: Option<&'a str>,
+    lang: &'a str,
+    path: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct MatchRecord<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct EntityRecord<'a> {
+    start: usize,
+    end: usize,
+    text: &'a str,
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SummaryRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    query: &'a str,
+    hits: usize,
+    passages: usize,
+    elapsed_ms: f64,
+}
+
+/// Writes JSON Lines to any writer.
+pub struct JsonPrinter<W> {
+    out: W,
+    table: Arc<AliasTable>,
+}
+
+impl<W: Write> JsonPrinter<W> {
+    pub fn new(out: W, table: Arc<AliasTable>) -> Self {
+        JsonPrinter { out, table }
+    }
+
+    fn line<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
+        serde_json::to_writer(&mut self.out, record)?;
+        self.out.write_all(b"\n")
+    }
+}
+
+impl<W: Write> Printer for JsonPrinter<W> {
+    fn hit(&mut self, hit: &Hit) -> io::Result<()> {
+        let a = &hit.article;
+        let text = hit.text.as_str();
+        let table = self.table.clone();
+        let record = PassageRecord {
+            kind: "passage",
+            rank: hit.rank,
+            score: hit.score,
+            article: ArticleRecord {
+                id: &a.id,
+                title: &a.title,
+                date: a.date.as_deref(),
+                source: a.source.as_deref(),
+                lang: a.lang.code(),
+                path: &a.path,
+                url: a.url.as_deref(),
+            },
+            text,
+            start: hit.start,
+            end: hit.end,
+            matches: hit
+                .matches
+                .iter()
+                .map(|m| MatchRecord {
+                    start: m.start,
+                    end: m.end,
+                    text: &text[m.start..m.end],
+                    entity: m.entity.as_deref(),
+                })
+                .collect(),
+            entities: hit
+                .entities
+                .iter()
+                .filter_map(|m| entity_record(&table, text, m))
+                .collect(),
+        };
+        self.line(&record)
+    }
+
+    fn summary(&mut self, query: &str, results: &SearchResults) -> io::Result<()> {
+        let record = SummaryRecord {
+            kind: "summary",
+            query,
+            hits: results.total_articles,
+            passages: results.hits.len(),
+            elapsed_ms: (results.elapsed.as_secs_f64() * 1e3 * 1000.0).round() / 1000.0,
+        };
+        self.line(&record)?;
+        self.out.flush()
+    }
+}
+
+fn entity_record<'a>(
+    table: &'a AliasTable,
+    text: &'a str,
+    m: &'a Mark,
+) -> Option<EntityRecord<'a>> {
+    let e = table.entity(m.entity.as_deref()?)?;
+    Some(EntityRecord {
+        start: m.start,
+        end: m.end,
+        text: &text[m.start..m.end],
+        id: &e.id,
+        name: &e.name,
+        kind: e.kind.as_str(),
+    })
+}

@@ -1,0 +1,141 @@
+//! Terminal output: ranked passages with the matched words and the named entities
+//! highlighted, generic over `termcolor::WriteColor` (plain text when colour is off).
+//!
+//! Matches are bold and underlined; entities take a colour per kind (place cyan,
+//! country blue, person magenta, organisation yellow). A spelling that differs from the
+//! entity's display name is followed by the name, dimmed: "Kiev ⟨Kyiv⟩".
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use termcolor::{Color, ColorSpec, WriteColor};
+
+use super::Printer;
+use crate::analysis::normalize::{normalize, Fold};
+use crate::analysis::{AliasTable, Kind};
+use crate::search::{Hit, SearchResults};
+
+/// Prints hits for people.
+pub struct TerminalPrinter<W> {
+    out: W,
+    table: Arc<AliasTable>,
+}
+
+impl<W: WriteColor> TerminalPrinter<W> {
+    pub fn new(out: W, table: Arc<AliasTable>) -> Self {
+        TerminalPrinter { out, table }
+    }
+
+    fn styled(&mut self, spec: &ColorSpec, text: &str) -> io::Result<()> {
+        self.out.set_color(spec)?;
+        write_flat(&mut self.out, text)?;
+        self.out.reset()
+    }
+
+    fn passage(&mut self, hit: &Hit) -> io::Result<()> {
+        let text = hit.text.as_str();
+        let table = self.table.clone();
+        let mut cuts: Vec<usize> = vec![0, text.len()];
+        for m in hit.matches.iter().chain(&hit.entities) {
+            cuts.push(m.start);
+            cuts.push(m.end);
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        for w in cuts.windows(2) {
+            let (s, e) = (w[0], w[1]);
+            let matched = hit.matches.iter().any(|m| m.start <= s && e <= m.end);
+            let entity = hit
+                .entities
+                .iter()
+                .find(|m| m.start <= s && e <= m.end)
+                .and_then(|m| Some((m, table.entity(m.entity.as_deref()?)?)));
+            let mut spec = ColorSpec::new();
+            if matched {
+                spec.set_bold(true).set_underline(true);
+                if entity.is_none() {
+                    spec.set_fg(Some(Color::Red));
+                }
+            }
+            if let Some((_, ent)) = entity {
+                spec.set_fg(Some(kind_color(ent.kind)));
+            }
+            self.styled(&spec, &text[s..e])?;
+            if let Some((m, ent)) = entity {
+                let spelled = &text[m.start..m.end];
+                if m.end == e && !same_name(spelled, &ent.name) {
+                    let mut dim = ColorSpec::new();
+                    dim.set_dimmed(true);
+                    self.styled(&dim, &format!(" ⟨{}⟩", ent.name))?;
+                }
+            }
+        }
+        writeln!(self.out)
+    }
+}
+
+fn kind_color(kind: Kind) -> Color {
+    match kind {
+        Kind::Place => Color::Cyan,
+        Kind::Country => Color::Blue,
+        Kind::Person => Color::Magenta,
+        Kind::Organisation => Color::Yellow,
+    }
+}
+
+/// Whether a spelling is the display name up to case and diacritics (no annotation).
+fn same_name(spelled: &str, name: &str) -> bool {
+    normalize(spelled, Fold::CaseAndDiacritics) == normalize(name, Fold::CaseAndDiacritics)
+}
+
+/// Writes text on one line: line breaks inside a passage become spaces.
+fn write_flat(out: &mut dyn Write, text: &str) -> io::Result<()> {
+    let mut first = true;
+    for piece in text.split(['\n', '\r']) {
+        if !first {
+            out.write_all(b" ")?;
+        }
+        first = false;
+        out.write_all(piece.as_bytes())?;
+    }
+    Ok(())
+}
+
+impl<W: WriteColor> Printer for TerminalPrinter<W> {
+    fn hit(&mut self, hit: &Hit) -> io::Result<()> {
+        let a = &hit.article;
+        let mut head = ColorSpec::new();
+        head.set_bold(true);
+        self.styled(&head, &format!("{:>2}. {}", hit.rank, a.title))?;
+        writeln!(self.out)?;
+        let mut meta: Vec<String> = Vec::new();
+        meta.extend(a.source.clone());
+        meta.extend(a.date.clone());
+        meta.push(a.lang.to_string());
+        meta.push(a.path.clone());
+        meta.push(format!("score {:.2}", hit.score));
+        let mut dim = ColorSpec::new();
+        dim.set_dimmed(true);
+        write!(self.out, "    ")?;
+        self.styled(&dim, &meta.join(" · "))?;
+        write!(self.out, "\n    ")?;
+        self.passage(hit)?;
+        writeln!(self.out)
+    }
+
+    fn summary(&mut self, _query: &str, results: &SearchResults) -> io::Result<()> {
+        let mut dim = ColorSpec::new();
+        dim.set_dimmed(true);
+        let line = format!(
+            "{} passage{} from {} matching article{} ({:.1} ms)",
+            results.hits.len(),
+            if results.hits.len() == 1 { "" } else { "s" },
+            results.total_articles,
+            if results.total_articles == 1 { "" } else { "s" },
+            results.elapsed.as_secs_f64() * 1e3
+        );
+        self.styled(&dim, &line)?;
+        writeln!(self.out)?;
+        self.out.flush()
+    }
+}

@@ -1,0 +1,327 @@
+//! Passage selection: cuts an article body into sentence-aligned windows, scores each by
+//! the query terms it holds (BM25-style, with the index's term weights), and returns the
+//! best non-overlapping windows with their match and entity spans.
+
+use tantivy::tokenizer::Token;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::analysis::ENTITY_PREFIX;
+
+/// One thing the query looks for, analyzed the way the article was: a single term, or a
+/// phrase (terms at consecutive positions), the last term possibly a prefix.
+#[derive(Clone, Debug)]
+pub struct Literal {
+    pub terms: Vec<String>,
+    pub prefix: bool,
+    /// Inverse document frequency of the literal in the index: rare terms weigh more.
+    pub weight: f32,
+}
+
+/// A span of the body, in byte offsets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mark {
+    pub start: usize,
+    pub end: usize,
+    /// Index of the literal that matched, for matches.
+    pub literal: usize,
+    /// The entity id when the span is an entity (canonical term without its prefix).
+    pub entity: Option<String>,
+}
+
+/// A selected passage: byte range of the body, score, and the spans inside it.
+#[derive(Clone, Debug)]
+pub struct Passage {
+    pub start: usize,
+    pub end: usize,
+    pub score: f32,
+    pub matches: Vec<Mark>,
+    pub entities: Vec<Mark>,
+}
+
+/// How passages are cut.
+#[derive(Clone, Copy, Debug)]
+pub struct PassageOptions {
+    /// Target maximum length in characters (not bytes).
+    pub chars: usize,
+    /// How many passages one article may contribute.
+    pub per_article: usize,
+}
+
+impl Default for PassageOptions {
+    fn default() -> Self {
+        PassageOptions {
+            chars: 320,
+            per_article: 2,
+        }
+    }
+}
+
+/// Finds every occurrence of every literal in an analyzed text. Phrases only match at
+/// consecutive positions, so their words scattered elsewhere are not marked.
+pub fn find_matches(tokens: &[Token], literals: &[Literal]) -> Vec<Mark> {
+    let mut out = Vec::new();
+    for (li, lit) in literals.iter().enumerate() {
+        let n = lit.terms.len();
+        if n == 0 || tokens.len() < n {
+            continue;
+        }
+        for i in 0..=tokens.len() - n {
+            let hit = lit.terms.iter().enumerate().all(|(k, term)| {
+                let t = &tokens[i + k];
+                let last = k + 1 == n;
+                let text_ok = if last && lit.prefix {
+                    t.text.starts_with(term.as_str())
+                } else {
+                    t.text == *term
+                };
+                text_ok && (k == 0 || t.position == tokens[i].position + k)
+            });
+            if hit {
+                out.push(Mark {
+                    start: tokens[i].offset_from,
+                    end: tokens[i + n - 1].offset_to,
+                    literal: li,
+                    entity: entity_id(&tokens[i].text).filter(|_| n == 1),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|m| (m.start, m.end));
+    out
+}
+
+/// Every entity occurrence in an analyzed text.
+pub fn find_entities(tokens: &[Token]) -> Vec<Mark> {
+    tokens
+        .iter()
+        .filter_map(|t| {
+            entity_id(&t.text).map(|id| Mark {
+                start: t.offset_from,
+                end: t.offset_to,
+                literal: usize::MAX,
+                entity: Some(id),
+            })
+        })
+        .collect()
+}
+
+fn entity_id(term: &str) -> Option<String> {
+    term.strip_prefix(ENTITY_PREFIX).map(str::to_string)
+}
+
+/// Sentence spans of `text`, long sentences split at spaces so that none exceeds
+/// `max_chars` characters; never inside a character, and inside a word only when a
+/// "word" is longer than the limit.
+pub fn sentences(text: &str, max_chars: usize) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (start, s) in text.split_sentence_bound_indices() {
+        let trimmed = s.trim_end();
+        let lead = trimmed.len() - trimmed.trim_start().len();
+        let (mut from, to) = (start + lead, start + trimmed.len());
+        if from >= to {
+            continue;
+        }
+        loop {
+            let rest = &text[from..to];
+            let n = rest.chars().count();
+            if n <= max_chars {
+                out.push((from, to, n));
+                break;
+            }
+            // Cut at the last whitespace before the limit (or at the limit if none).
+            let limit_byte = rest
+                .char_indices()
+                .nth(max_chars)
+                .map_or(rest.len(), |(b, _)| b);
+            let cut = rest[..limit_byte]
+                .rfind(char::is_whitespace)
+                .filter(|&b| b > 0)
+                .unwrap_or(limit_byte);
+            let piece = rest[..cut].trim_end();
+            out.push((from, from + piece.len(), piece.chars().count()));
+            let next = &rest[cut..];
+            from += cut + (next.len() - next.trim_start().len());
+            if from >= to {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Selects the best passages of a body. `matches` and `entities` come from
+/// [`find_matches`] and [`find_entities`] on the body's tokens. An article whose body
+/// holds no match (it matched by its title) still gets its lead as one passage.
+pub fn select(
+    body: &str,
+    matches: &[Mark],
+    entities: &[Mark],
+    literals: &[Literal],
+    opts: PassageOptions,
+) -> Vec<Passage> {
+    let sents = sentences(body, opts.chars.max(20));
+    if sents.is_empty() {
+        return Vec::new();
+    }
+    let mut windows: Vec<(usize, usize, f32)> = Vec::new();
+    for i in 0..sents.len() {
+        let mut j = i;
+        let mut len = sents[i].2;
+        while j + 1 < sents.len() && len + 1 + sents[j + 1].2 <= opts.chars {
+            j += 1;
+            len += 1 + sents[j].2;
+        }
+        let (start, end) = (sents[i].0, sents[j].1);
+        windows.push((start, end, score(matches, literals, start, end)));
+    }
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_by(|&a, &b| windows[b].2.total_cmp(&windows[a].2).then(a.cmp(&b)));
+    let mut chosen: Vec<(usize, usize, f32)> = Vec::new();
+    for i in order {
+        let (s, e, sc) = windows[i];
+        if sc <= 0.0 || chosen.len() >= opts.per_article {
+            break;
+        }
+        if chosen.iter().all(|&(cs, ce, _)| e <= cs || s >= ce) {
+            chosen.push((s, e, sc));
+        }
+    }
+    if chosen.is_empty() {
+        chosen.push(windows[0]);
+    }
+    chosen
+        .into_iter()
+        .map(|(start, end, score)| Passage {
+            start,
+            end,
+            score,
+            matches: within(matches, start, end),
+            entities: within(entities, start, end),
+        })
+        .collect()
+}
+
+fn within(marks: &[Mark], start: usize, end: usize) -> Vec<Mark> {
+    marks
+        .iter()
+        .filter(|m| m.start >= start && m.end <= end)
+        .cloned()
+        .collect()
+}
+
+/// BM25-style score of a window: for each literal, its weight times a saturating
+/// function of how often it occurs there. Windows have bounded length, so no length
+/// normalisation is needed.
+fn score(matches: &[Mark], literals: &[Literal], start: usize, end: usize) -> f32 {
+    const K1: f32 = 1.2;
+    let mut tf = vec![0u32; literals.len()];
+    for m in matches.iter().filter(|m| m.start >= start && m.end <= end) {
+        tf[m.literal] += 1;
+    }
+    tf.iter()
+        .zip(literals)
+        .filter(|(&n, _)| n > 0)
+        .map(|(&n, lit)| {
+            let n = n as f32;
+            lit.weight * n * (K1 + 1.0) / (n + K1)
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(text: &str, pos: usize, from: usize, to: usize) -> Token {
+        Token {
+            offset_from: from,
+            offset_to: to,
+            position: pos,
+            text: text.into(),
+            position_length: 1,
+        }
+    }
+
+    #[test]
+    fn phrases_match_only_consecutive_words() {
+        let toks = vec![
+            tok("prisoner", 0, 0, 8),
+            tok("of", 1, 9, 11),
+            tok("swap", 2, 12, 16),
+            tok("prisoner", 3, 17, 25),
+            tok("swap", 4, 26, 30),
+        ];
+        let lit = Literal {
+            terms: vec!["prisoner".into(), "swap".into()],
+            prefix: false,
+            weight: 1.0,
+        };
+        let m = find_matches(&toks, &[lit]);
+        assert_eq!(m.len(), 1);
+        assert_eq!((m[0].start, m[0].end), (17, 30));
+    }
+
+    #[test]
+    fn cyrillic_sentences_split_on_characters_not_bytes() {
+        let text = "Київ ".repeat(100);
+        let s = sentences(&text, 50);
+        assert!(s.len() > 1);
+        for (from, to, n) in s {
+            assert!(text.is_char_boundary(from) && text.is_char_boundary(to));
+            assert!(n <= 50, "{n}");
+            assert!(text[from..to].split(' ').all(|w| w == "Київ"));
+        }
+    }
+
+    #[test]
+    fn passage_with_all_terms_wins() {
+        let body = "Strikes hit the city. Later a prisoner swap happened in the city of Kyiv.";
+        let lits = vec![
+            Literal {
+                terms: vec!["swap".into()],
+                prefix: false,
+                weight: 2.0,
+            },
+            Literal {
+                terms: vec!["city".into()],
+                prefix: false,
+                weight: 1.0,
+            },
+        ];
+        let marks = vec![
+            Mark {
+                start: 16,
+                end: 20,
+                literal: 1,
+                entity: None,
+            },
+            Mark {
+                start: 41,
+                end: 45,
+                literal: 0,
+                entity: None,
+            },
+            Mark {
+                start: 62,
+                end: 66,
+                literal: 1,
+                entity: None,
+            },
+        ];
+        let p = select(
+            body,
+            &marks,
+            &[],
+            &lits,
+            PassageOptions {
+                chars: 60,
+                per_article: 1,
+            },
+        );
+        assert_eq!(
+            &body[p[0].start..p[0].end],
+            "Later a prisoner swap happened in the city of Kyiv."
+        );
+        assert_eq!(p[0].matches.len(), 2);
+    }
+}

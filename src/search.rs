@@ -1,0 +1,464 @@
+//! Search: parses a query with the same analyzers the articles were indexed with, runs
+//! it over the index (BM25, title boosted), and turns the best articles into ranked
+//! passages with match and entity spans.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
+use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DateTime, Searcher, TantivyDocument, Term};
+
+use crate::analysis;
+use crate::error::{Error, Result};
+use crate::index::{Fields, GazetteIndex, QUERY_FIELDS};
+use crate::lang::Lang;
+use crate::passage::{self, Literal, Mark, PassageOptions};
+
+/// Title matches count this much more than body matches.
+pub const TITLE_BOOST: f32 = 2.0;
+/// How much of the article's own score a passage inherits.
+const ARTICLE_WEIGHT: f32 = 0.3;
+
+/// Restrictions on which articles may answer.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    pub langs: Vec<String>,
+    pub source: Option<String>,
+    pub since: Option<DateTime>,
+    pub until: Option<DateTime>,
+    pub entity: Option<String>,
+}
+
+/// A search request.
+#[derive(Clone, Debug)]
+pub struct SearchOptions {
+    pub query: String,
+    /// Passages to return.
+    pub limit: usize,
+    /// Passages to skip (paging).
+    pub offset: usize,
+    /// Match the spelling typed only (no aliases, no stemming).
+    pub exact: bool,
+    pub passages: PassageOptions,
+    pub filters: Filters,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            query: String::new(),
+            limit: 10,
+            offset: 0,
+            exact: false,
+            passages: PassageOptions::default(),
+            filters: Filters::default(),
+        }
+    }
+}
+
+/// What a hit says about its article.
+#[derive(Clone, Debug)]
+pub struct ArticleMeta {
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub lang: Lang,
+    pub path: String,
+    pub url: Option<String>,
+    pub place: Option<String>,
+}
+
+/// One ranked passage.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub article: Arc<ArticleMeta>,
+    /// The passage text.
+    pub text: String,
+    /// Byte offsets of the passage in the article body.
+    pub start: usize,
+    pub end: usize,
+    /// Spans in `text` (byte offsets relative to the passage).
+    pub matches: Vec<Mark>,
+    pub entities: Vec<Mark>,
+}
+
+/// The answer to a search.
+#[derive(Clone, Debug)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Matching articles in the whole index (not cut by the limit).
+    pub total_articles: usize,
+    pub elapsed: Duration,
+}
+
+/// A parsed query, ready to run: the tantivy query and the literals to highlight.
+struct Prepared {
+    query: Box<dyn Query>,
+    ast: UserInputAst,
+}
+
+/// Searches `gi` and returns ranked passages.
+pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> {
+    let start = Instant::now();
+    let reader = gi.index.reader().map_err(|e| Error::index(&gi.path, e))?;
+    let searcher = reader.searcher();
+    let prepared = prepare(gi, &searcher, opts)?;
+    let want = opts.offset + opts.limit;
+    // Passages come from the best articles; a few more than needed let a strong passage
+    // of a lower-ranked article surface.
+    let candidates = (want + 10).max(opts.limit * 2);
+    let (top, total) = searcher
+        .search(
+            &prepared.query,
+            &(TopDocs::with_limit(candidates).order_by_score(), Count),
+        )
+        .map_err(|e| Error::index(&gi.path, e))?;
+
+    let mut all: Vec<Hit> = Vec::new();
+    let mut analyzers = crate::index::DocBuilder::new(gi.fields, &gi.table);
+    let mut exact_analyzer = analysis::exact_analyzer();
+    for (score, addr) in top {
+        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
+        let meta = Arc::new(meta_of(&gi.fields, &doc));
+        let body = text_of(&doc, gi.fields.body_text);
+        let aliased = analysis::analyze(analyzers.analyzer(meta.lang.code()), &body);
+        let (literals, matches) = if opts.exact {
+            let tokens = analysis::analyze(&mut exact_analyzer, &body);
+            let lits = literals(
+                &prepared.ast,
+                &mut exact_analyzer,
+                &searcher,
+                gi.fields.body_exact,
+            );
+            let m = passage::find_matches(&tokens, &lits);
+            (lits, m)
+        } else {
+            let lits = literals(
+                &prepared.ast,
+                analyzers.analyzer(meta.lang.code()),
+                &searcher,
+                gi.fields.body,
+            );
+            let m = passage::find_matches(&aliased, &lits);
+            (lits, m)
+        };
+        let entities = passage::find_entities(&aliased);
+        for p in passage::select(&body, &matches, &entities, &literals, opts.passages) {
+            let rel = |m: &Mark| Mark {
+                start: m.start - p.start,
+                end: m.end - p.start,
+                ..m.clone()
+            };
+            all.push(Hit {
+                rank: 0,
+                score: p.score + ARTICLE_WEIGHT * score,
+                article: meta.clone(),
+                text: body[p.start..p.end].to_string(),
+                start: p.start,
+                end: p.end,
+                matches: p.matches.iter().map(rel).collect(),
+                entities: p.entities.iter().map(rel).collect(),
+            });
+        }
+    }
+    all.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let hits: Vec<Hit> = all
+        .into_iter()
+        .enumerate()
+        .skip(opts.offset)
+        .take(opts.limit)
+        .map(|(i, mut h)| {
+            h.rank = i + 1;
+            h
+        })
+        .collect();
+    Ok(SearchResults {
+        hits,
+        total_articles: total,
+        elapsed: start.elapsed(),
+    })
+}
+
+fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Result<Prepared> {
+    let text = opts.query.trim();
+    if text.is_empty() {
+        return Err(Error::Query("the query is empty".into()));
+    }
+    let (mut ast, errors) = query_grammar::parse_query_lenient(text);
+    if let Some(e) = errors.first() {
+        return Err(Error::Query(format!(
+            "{} at character {} of {:?}",
+            e.message,
+            text[..e.pos.min(text.len())].chars().count() + 1,
+            text
+        )));
+    }
+    check_fields(&ast)?;
+    let f = gi.fields;
+    let schema = gi.index.schema();
+    let mut query: Box<dyn Query> = if opts.exact {
+        rename_fields(&mut ast);
+        let mut parser = QueryParser::new(
+            schema,
+            vec![f.title_exact, f.body_exact],
+            analysis::tokenizers(&gi.table, analysis::NO_STEM),
+        );
+        parser.set_field_boost(f.title_exact, TITLE_BOOST);
+        parse_ast(&parser, ast.clone())?
+    } else {
+        // Articles of each stemming group are matched by the query analyzed for that
+        // group; each article belongs to exactly one group.
+        let mut groups: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for key in analysis::stem_keys() {
+            let group_term = Term::from_field_text(f.stem, key);
+            if searcher.doc_freq(&group_term).unwrap_or(0) == 0 {
+                continue;
+            }
+            let mut parser = QueryParser::new(
+                schema.clone(),
+                vec![f.title, f.body],
+                analysis::tokenizers(&gi.table, key),
+            );
+            parser.set_field_boost(f.title, TITLE_BOOST);
+            let q = parse_ast(&parser, ast.clone())?;
+            groups.push((
+                Occur::Should,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, q),
+                    (
+                        Occur::Must,
+                        filter(TermQuery::new(group_term, IndexRecordOption::Basic)),
+                    ),
+                ])),
+            ));
+        }
+        if groups.len() == 1 {
+            let (_, q) = groups.pop().expect("one group");
+            q
+        } else {
+            Box::new(BooleanQuery::new(groups))
+        }
+    };
+    let filters = filter_clauses(gi, &opts.filters)?;
+    if !filters.is_empty() {
+        let mut clauses = vec![(Occur::Must, query)];
+        clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
+        query = Box::new(BooleanQuery::new(clauses));
+    }
+    Ok(Prepared { query, ast })
+}
+
+fn parse_ast(parser: &QueryParser, ast: UserInputAst) -> Result<Box<dyn Query>> {
+    parser
+        .build_query_from_user_input_ast(ast)
+        .map_err(|e| Error::Query(e.to_string()))
+}
+
+/// A query that restricts without adding to the score.
+fn filter(q: impl Query) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(Box::new(q), 0.0))
+}
+
+fn filter_clauses(gi: &GazetteIndex, f: &Filters) -> Result<Vec<Box<dyn Query>>> {
+    let fields = gi.fields;
+    let mut out = Vec::new();
+    if !f.langs.is_empty() {
+        let qs: Vec<(Occur, Box<dyn Query>)> = f
+            .langs
+            .iter()
+            .map(|l| {
+                let t = Term::from_field_text(fields.lang, &Lang::from_code(l).to_string());
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        out.push(filter(BooleanQuery::new(qs)));
+    }
+    if let Some(src) = &f.source {
+        let parser = QueryParser::new(
+            gi.index.schema(),
+            vec![fields.source],
+            gi.index.tokenizers().clone(),
+        );
+        let q = parser
+            .parse_query(&format!("\"{}\"", src.replace('"', " ")))
+            .map_err(|e| Error::Query(format!("--source: {e}")))?;
+        out.push(Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>);
+    }
+    if f.since.is_some() || f.until.is_some() {
+        let lower = f.since.map_or(Bound::Unbounded, |d| {
+            Bound::Included(Term::from_field_date(fields.date, d))
+        });
+        let upper = f.until.map_or(Bound::Unbounded, |d| {
+            Bound::Included(Term::from_field_date(fields.date, d))
+        });
+        out.push(filter(RangeQuery::new(lower, upper)));
+    }
+    if let Some(id) = &f.entity {
+        if gi.table.entity(id).is_none() {
+            return Err(Error::Query(format!(
+                "--entity: no entity with id `{id}` (see `gazette aliases NAME`)"
+            )));
+        }
+        let term = format!("{}{id}", analysis::ENTITY_PREFIX);
+        let qs: Vec<(Occur, Box<dyn Query>)> = [fields.title, fields.body]
+            .into_iter()
+            .map(|field| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &term),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        out.push(filter(BooleanQuery::new(qs)));
+    }
+    Ok(out)
+}
+
+/// Rejects field names users cannot query, naming the ones they can.
+fn check_fields(ast: &UserInputAst) -> Result<()> {
+    let mut bad = None;
+    visit_leaves(ast, false, &mut |leaf, _| {
+        let field = match leaf {
+            UserInputLeaf::Literal(l) => l.field_name.as_deref(),
+            UserInputLeaf::Range { field, .. }
+            | UserInputLeaf::Set { field, .. }
+            | UserInputLeaf::Regex { field, .. } => field.as_deref(),
+            UserInputLeaf::Exists { field } => Some(field.as_str()),
+            UserInputLeaf::All => None,
+        };
+        if let Some(f) = field {
+            if !QUERY_FIELDS.contains(&f) && bad.is_none() {
+                bad = Some(f.to_string());
+            }
+        }
+    });
+    match bad {
+        Some(f) => Err(Error::Query(format!(
+            "unknown field `{f}:` (fields: {})",
+            QUERY_FIELDS.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// In exact mode `title:` and `body:` address the exact-spelling fields.
+fn rename_fields(ast: &mut UserInputAst) {
+    match ast {
+        UserInputAst::Clause(children) => children.iter_mut().for_each(|(_, c)| rename_fields(c)),
+        UserInputAst::Boost(inner, _) => rename_fields(inner),
+        UserInputAst::Leaf(leaf) => {
+            if let UserInputLeaf::Literal(l) = leaf.as_mut() {
+                if let Some(name) = &l.field_name {
+                    if name == "title" || name == "body" {
+                        l.field_name = Some(format!("{name}_exact"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn visit_leaves(ast: &UserInputAst, negated: bool, f: &mut dyn FnMut(&UserInputLeaf, bool)) {
+    match ast {
+        UserInputAst::Clause(children) => {
+            for (occur, child) in children {
+                let neg = negated ^ matches!(occur, Some(query_grammar::Occur::MustNot));
+                visit_leaves(child, neg, f);
+            }
+        }
+        UserInputAst::Boost(inner, _) => visit_leaves(inner, negated, f),
+        UserInputAst::Leaf(leaf) => f(leaf, negated),
+    }
+}
+
+/// The literals of a query that can appear in a body, analyzed with `analyzer`, with
+/// their weights from the index. Negated literals are not highlighted.
+fn literals(
+    ast: &UserInputAst,
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+) -> Vec<Literal> {
+    let mut raw = Vec::new();
+    visit_leaves(ast, false, &mut |leaf, negated| {
+        if let UserInputLeaf::Literal(l) = leaf {
+            let text_field = matches!(
+                l.field_name.as_deref(),
+                None | Some("title" | "body" | "title_exact" | "body_exact")
+            );
+            if !negated && text_field {
+                raw.push((l.phrase.clone(), l.prefix));
+            }
+        }
+    });
+    let n = searcher.num_docs().max(1) as f32;
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (phrase, prefix) in raw {
+        let terms: Vec<String> = analysis::analyze(analyzer, &phrase)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        if terms.is_empty() || !seen.insert((terms.clone(), prefix)) {
+            continue;
+        }
+        let df = terms
+            .iter()
+            .map(|t| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, t))
+                    .unwrap_or(0)
+            })
+            .min()
+            .unwrap_or(0) as f32;
+        let weight = (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(0.05);
+        out.push(Literal {
+            terms,
+            prefix,
+            weight,
+        });
+    }
+    out
+}
+
+fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn opt_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+fn meta_of(f: &Fields, doc: &TantivyDocument) -> ArticleMeta {
+    ArticleMeta {
+        id: text_of(doc, f.id),
+        title: text_of(doc, f.title_text),
+        date: opt_text(doc, f.date_text),
+        source: opt_text(doc, f.source),
+        lang: Lang::from_code(&text_of(doc, f.lang)),
+        path: text_of(doc, f.path),
+        url: opt_text(doc, f.url),
+        place: opt_text(doc, f.place),
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests: one binary (linking tantivy is slow), modules per area. They run
+//! the real `gazette` binary on fixtures in temporary directories.
+
+mod util;
+
+mod cli;
