@@ -347,7 +347,7 @@ pub fn find_dateline(body: &str) -> Option<Dateline> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         Regex::new(
-            r"(?m)^\s*(?P<place>\p{Lu}[\p{L}.'’ -]{1,40}?)(?:, (?P<region>\p{Lu}[\p{L}. ]{1,30}?))??(?:,? (?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, \d{4})?))? \((?P<source>[\p{L}\p{N} .&'-]{2,40})\)(?:\s*[-–—:]\s*|\s+)\S",
+            r"(?m)^\s*(?P<place>\p{Lu}[\p{L}.'’-]*(?: \p{Lu}[\p{L}.'’-]*){0,3})(?:, (?P<region>\p{Lu}[\p{L}.]*(?: \p{Lu}[\p{L}.]*){0,2}))?(?:,? (?P<date>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}(?:, \d{4})?))? \((?P<source>\p{Lu}[\p{L}\p{N} .&'-]{1,39})\)(?:\s*[-–—:]\s*|\s+)\S",
         )
         .expect("valid dateline regex")
     });

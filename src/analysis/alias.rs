@@ -72,7 +72,18 @@ pub struct Form {
 #[derive(Clone, Copy, Debug)]
 struct Key {
     entity: u32,
-    cased: bool,
+    case: Case,
+}
+
+/// What a spelling asks of the case of the text it matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// Any case: the usual rule (the analyzer lower-cases everything).
+    Any,
+    /// Each word must start with a capital ("Nice", not "nice").
+    Capitalised,
+    /// Each word must be all capitals ("US", not "us" or "Us").
+    Upper,
 }
 
 /// The compiled table. Shared behind `Arc` by every analyzer.
@@ -161,13 +172,31 @@ impl AliasTable {
     /// Compiles entities into the lookup. Fails with every conflict found: a spelling
     /// (after normalisation and inflection) claimed by two entities.
     pub fn build(entities: Vec<Entity>) -> Result<AliasTable, Vec<String>> {
-        let mut uf = UnionFind::default();
-        let mut forms: HashMap<String, Form> = HashMap::new();
-        let mut spelled: Vec<(u32, Vec<String>, bool)> = Vec::new();
+        // Pass 1: every word of every spelling gets an id; every form (the word itself
+        // and its generated case forms) records who claims it.
+        let mut word_ids: HashMap<String, u32> = HashMap::new();
+        let mut claims: HashMap<String, Vec<Claim>> = HashMap::new();
+        let mut spelled: Vec<(u32, Vec<String>, Case)> = Vec::new();
         let mut max_words = 1;
         let mut spelling_count = 0;
         for (ei, e) in entities.iter().enumerate() {
-            let cased: Vec<String> = e.cased.iter().map(|s| spelling_key(s)).collect();
+            let cased: Vec<(String, Case)> = e
+                .cased
+                .iter()
+                .map(|s| {
+                    let letters = s.chars().filter(|c| c.is_alphabetic());
+                    let upper = s.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                        && letters.clone().all(char::is_uppercase);
+                    (
+                        spelling_key(s),
+                        if upper {
+                            Case::Upper
+                        } else {
+                            Case::Capitalised
+                        },
+                    )
+                })
+                .collect();
             for s in &e.spellings {
                 let words = words_of(s);
                 if words.is_empty() {
@@ -177,39 +206,71 @@ impl AliasTable {
                 max_words = max_words.max(words.len());
                 let multi = words.len() > 1;
                 for w in &words {
-                    let word_class = match forms.get(w.as_str()) {
-                        Some(f) => f.class,
-                        None => uf.add(),
-                    };
+                    let next = word_ids.len() as u32;
+                    let wid = *word_ids.entry(w.clone()).or_insert(next);
                     for (form, short) in inflections(w, multi) {
-                        let multi_only = short;
-                        match forms.get_mut(&form) {
-                            Some(f) => {
-                                uf.union(f.class, word_class);
-                                f.multi_only &= multi_only;
-                            }
-                            None => {
-                                forms.insert(
-                                    form,
-                                    Form {
-                                        class: word_class,
-                                        multi_only,
-                                    },
-                                );
-                            }
-                        }
+                        claims.entry(form).or_default().push(Claim {
+                            word: wid,
+                            entity: ei as u32,
+                            base: false,
+                            short,
+                        });
                     }
                 }
-                let is_cased = cased.contains(&words.join(" "));
-                spelled.push((ei as u32, words, is_cased));
+                let joined = words.join(" ");
+                let case = cased
+                    .iter()
+                    .find(|(k, _)| *k == joined)
+                    .map_or(Case::Any, |(_, c)| *c);
+                spelled.push((ei as u32, words, case));
             }
+        }
+        for (w, &wid) in &word_ids {
+            if let Some(cl) = claims.get_mut(w) {
+                cl.iter_mut()
+                    .filter(|c| c.word == wid)
+                    .for_each(|c| c.base = true);
+            }
+        }
+        // Pass 2: a form joins the words that claim it into one class when they belong
+        // to the same entity (Кривого: Кривий and Кривой). A form that is a spelling's
+        // own word belongs to that word; a generated form claimed by two entities
+        // (Нигера: Нигер and Нигерия) is ambiguous and dropped, so it merges nothing.
+        let mut uf = UnionFind {
+            parent: (0..word_ids.len() as u32).collect(),
+        };
+        let mut forms: HashMap<String, Form> = HashMap::with_capacity(claims.len());
+        for (form, cl) in claims {
+            let owners: Vec<u32> = match cl.iter().find(|c| c.base) {
+                Some(b) => cl
+                    .iter()
+                    .filter(|c| c.base || cl.iter().any(|o| o.base && o.entity == c.entity))
+                    .map(|c| c.word)
+                    .chain(std::iter::once(b.word))
+                    .collect(),
+                None if cl.iter().all(|c| c.entity == cl[0].entity) => {
+                    cl.iter().map(|c| c.word).collect()
+                }
+                None => continue,
+            };
+            for w in &owners[1..] {
+                uf.union(owners[0], *w);
+            }
+            let multi_only = cl.iter().all(|c| c.short && !c.base);
+            forms.insert(
+                form,
+                Form {
+                    class: owners[0],
+                    multi_only,
+                },
+            );
         }
         for f in forms.values_mut() {
             f.class = uf.find(f.class);
         }
         let mut keys: HashMap<Vec<u32>, Key> = HashMap::new();
         let mut conflicts = Vec::new();
-        for (ei, words, cased) in spelled {
+        for (ei, words, case) in spelled {
             let seq: Vec<u32> = words.iter().map(|w| forms[w.as_str()].class).collect();
             match keys.get(&seq) {
                 Some(k) if k.entity != ei => conflicts.push(format!(
@@ -220,7 +281,7 @@ impl AliasTable {
                 )),
                 Some(_) => {}
                 None => {
-                    keys.insert(seq, Key { entity: ei, cased });
+                    keys.insert(seq, Key { entity: ei, case });
                 }
             }
         }
@@ -278,9 +339,9 @@ impl AliasTable {
         self.forms.get(word).copied()
     }
 
-    /// The entity a sequence of word classes spells, and whether it needs capitals.
-    pub(crate) fn lookup(&self, classes: &[u32]) -> Option<(u32, bool)> {
-        self.keys.get(classes).map(|k| (k.entity, k.cased))
+    /// The entity a sequence of word classes spells, and what case it needs.
+    pub(crate) fn lookup(&self, classes: &[u32]) -> Option<(u32, Case)> {
+        self.keys.get(classes).map(|k| (k.entity, k.case))
     }
 
     pub(crate) fn entity_at(&self, index: u32) -> &Entity {
@@ -457,16 +518,20 @@ fn fingerprint_of(entities: &[Entity]) -> String {
     h.finalize().to_hex()[..16].to_string()
 }
 
-#[derive(Default)]
+/// Who claims a word form while the table is built.
+struct Claim {
+    word: u32,
+    entity: u32,
+    /// The form is the word itself, not a generated case form.
+    base: bool,
+    short: bool,
+}
+
 struct UnionFind {
     parent: Vec<u32>,
 }
 
 impl UnionFind {
-    fn add(&mut self) -> u32 {
-        self.parent.push(self.parent.len() as u32);
-        (self.parent.len() - 1) as u32
-    }
     fn find(&mut self, mut x: u32) -> u32 {
         while self.parent[x as usize] != x {
             let up = self.parent[self.parent[x as usize] as usize];

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use super::alias::{AliasTable, Form, ENTITY_PREFIX};
+use super::alias::{AliasTable, Case, Form, ENTITY_PREFIX};
 
 /// Token filter that canonicalises entity spellings with an [`AliasTable`].
 #[derive(Clone)]
@@ -89,8 +89,8 @@ impl<T: TokenStream> AliasStream<'_, T> {
             if k == 1 && self.pending[0].1.is_some_and(|f| f.multi_only) {
                 continue;
             }
-            if let Some((entity, cased)) = self.table.lookup(&self.classes[..k]) {
-                if cased && !self.starts_capitalised(k) {
+            if let Some((entity, case)) = self.table.lookup(&self.classes[..k]) {
+                if case != Case::Any && !self.case_fits(k, case) {
                     continue;
                 }
                 return Some((k, entity));
@@ -99,13 +99,18 @@ impl<T: TokenStream> AliasStream<'_, T> {
         None
     }
 
-    /// Whether each of the first `k` pending words starts with a capital in the text.
-    fn starts_capitalised(&self, k: usize) -> bool {
+    /// Whether the first `k` pending words are written in the case a spelling needs.
+    fn case_fits(&self, k: usize, case: Case) -> bool {
         self.pending.iter().take(k).all(|(t, _)| {
-            self.text[t.offset_from..]
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase)
+            let original = &self.text[t.offset_from..t.offset_to];
+            match case {
+                Case::Any => true,
+                Case::Capitalised => original.chars().next().is_some_and(char::is_uppercase),
+                Case::Upper => original
+                    .chars()
+                    .filter(|c| c.is_alphabetic())
+                    .all(char::is_uppercase),
+            }
         })
     }
 }

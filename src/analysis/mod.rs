@@ -150,6 +150,13 @@ name = "Nice"
 kind = "place"
 spellings = []
 cased = ["Nice"]
+
+[[entity]]
+id = "united_states"
+name = "United States"
+kind = "country"
+spellings = ["US", "U.S."]
+cased = ["US", "U.S."]
 "#;
         let entities = alias::parse(src, Path::new("test.toml")).unwrap();
         Arc::new(AliasTable::build(entities).unwrap())
@@ -201,6 +208,20 @@ cased = ["Nice"]
         let toks = analyze(&mut analyzer(&t, NO_STEM), "Nice is nice");
         let terms: Vec<_> = toks.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(terms, ["@nice", "is", "nice"]);
+        let toks = analyze(&mut analyzer(&t, NO_STEM), "Us and US and U.S. and us");
+        let terms: Vec<_> = toks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(
+            terms,
+            [
+                "us",
+                "and",
+                "@united_states",
+                "and",
+                "@united_states",
+                "and",
+                "us"
+            ]
+        );
     }
 
     #[test]
