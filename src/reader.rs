@@ -288,14 +288,28 @@ fn path_id(path: &Path, line: Option<usize>) -> String {
     }
 }
 
+/// A title for an article that has none: its first line, without markdown emphasis,
+/// cut at a word boundary to at most `TITLE_CHARS` characters.
 fn first_line(body: &str) -> String {
+    const TITLE_CHARS: usize = 100;
     let line = body
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    let end = floor_char_boundary(line, 120);
-    line[..end].to_string()
+    let line = line.trim_matches(['*', '_', '#', ' ']);
+    if line.chars().count() <= TITLE_CHARS {
+        return line.to_string();
+    }
+    let limit = line
+        .char_indices()
+        .nth(TITLE_CHARS)
+        .map_or(line.len(), |(b, _)| b);
+    let cut = line[..limit].rfind(char::is_whitespace).unwrap_or(limit);
+    format!(
+        "{}…",
+        line[..cut].trim_end_matches([',', ';', ':', ' ', '-'])
+    )
 }
 
 /// Plain text or markdown: the first non-empty line is the title, the rest the body.
@@ -417,6 +431,14 @@ mod tests {
         assert_eq!(a.id, "x.jsonl#3");
         assert_eq!(a.body, "B");
         assert_eq!(a.lang.unwrap().code(), "uk");
+        let long = format!("{{\"body\":\"**{}**\\nrest\"}}", "Київ ".repeat(30));
+        let a = parse_json_record(Path::new("x.jsonl"), Some(1), &long).unwrap();
+        assert!(
+            a.title.starts_with("Київ Київ") && a.title.ends_with("Київ…"),
+            "{}",
+            a.title
+        );
+        assert!(a.title.chars().count() <= 101);
         let e = parse_json_record(Path::new("x.jsonl"), Some(7), r#"{"title": 5}"#).unwrap_err();
         assert!(
             e.to_string().starts_with("x.jsonl:7: invalid article JSON"),

@@ -1,6 +1,8 @@
 //! Integration tests: one binary (linking tantivy is slow), modules per area. They run
-//! the real `gazette` binary on fixtures in temporary directories.
+//! the real `gazette` binary on fixtures in temporary directories, never on ./index.
 
 mod util;
 
+mod aliases;
 mod cli;
+mod search;

@@ -117,12 +117,17 @@ struct RawEntity {
     cased: Vec<String>,
 }
 
-/// Russian and Ukrainian case endings (nouns and adjectives, singular and the common
-/// plural cases), longest first. Used to generate the forms of Cyrillic name words.
-const ENDINGS: &[&str] = &[
-    "ові", "еві", "єві", "ого", "его", "ому", "ему", "ами", "ями", "ом", "ем", "ём", "єм", "ою",
-    "ею", "єю", "ой", "ей", "ий", "ій", "ый", "им", "ім", "ым", "их", "іх", "ых", "ах", "ях", "а",
-    "я", "у", "ю", "е", "є", "і", "и", "ы", "",
+/// Russian and Ukrainian case endings of nouns (singular and the common plural cases),
+/// used to generate the forms of Cyrillic name words: Київ → Києва, Одеса → Одесі.
+const NOUN_ENDINGS: &[&str] = &[
+    "ові", "еві", "єві", "ами", "ями", "ом", "ем", "ём", "єм", "ою", "ею", "єю", "ой", "ей", "ах",
+    "ях", "а", "я", "у", "ю", "е", "є", "і", "и", "ы", "",
+];
+/// Endings of adjectival names (Зеленський → Зеленського, Кривий → Кривому). Never
+/// applied to noun names: Украинск + их would be the adjective "украинских".
+const ADJ_ENDINGS: &[&str] = &[
+    "ого", "его", "ому", "ему", "ими", "ыми", "ій", "ий", "ый", "ой", "им", "ім", "ым", "ом", "их",
+    "іх", "ых", "ая", "яя", "ую", "юю", "ої", "ей", "",
 ];
 /// Stems shorter than this are only inflected inside multi-word names (Суми → "суму"
 /// would otherwise merge with the word for "sum").
@@ -384,7 +389,8 @@ fn inflections(word: &str, multi: bool) -> Vec<(String, bool)> {
     let mut stems: Vec<String> = Vec::new();
     let tail2: String = chars[n.saturating_sub(2)..].iter().collect();
     let last = chars[n - 1];
-    if n > 4 && matches!(tail2.as_str(), "ий" | "ій" | "ый" | "ой" | "ая" | "яя") {
+    let adjectival = n > 4 && matches!(tail2.as_str(), "ий" | "ій" | "ый" | "ой" | "ая" | "яя");
+    if adjectival {
         stems.push(chars[..n - 2].iter().collect());
     } else if matches!(
         last,
@@ -415,10 +421,29 @@ fn inflections(word: &str, multi: bool) -> Vec<(String, bool)> {
         if short && (!multi || len < 2) {
             continue;
         }
-        for e in ENDINGS {
+        for e in if adjectival {
+            ADJ_ENDINGS
+        } else {
+            NOUN_ENDINGS
+        } {
             let form = format!("{stem}{e}");
             if form != word {
                 out.push((form, short));
+            }
+        }
+        // Ukrainian dative/locative softens a final г, к, х before -і: Ріг → Розі,
+        // Кривий Ріг → у Кривому Розі.
+        if !adjectival {
+            let mut c: Vec<char> = stem.chars().collect();
+            if let Some(soft) = c.last().and_then(|l| match l {
+                'г' => Some('з'),
+                'к' => Some('ц'),
+                'х' => Some('с'),
+                _ => None,
+            }) {
+                *c.last_mut().expect("non-empty stem") = soft;
+                c.push('і');
+                out.push((c.into_iter().collect(), short));
             }
         }
     }

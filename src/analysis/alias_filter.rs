@@ -74,9 +74,8 @@ impl<T: TokenStream> AliasStream<'_, T> {
 
     /// The longest entity spelling at the head of `pending`: (words, entity index).
     fn longest_match(&mut self) -> Option<(usize, u32)> {
-        if self.pending.front()?.1.is_none() {
-            return None;
-        }
+        // Most words start no name: one hash lookup (done in `fill`) and out.
+        self.pending.front()?.1?;
         self.fill(self.table.max_words());
         self.classes.clear();
         for (_, form) in &self.pending {

@@ -1,0 +1,230 @@
+//! Searching the fixtures: ranking, passages, highlights, JSON fields, exact mode.
+
+use crate::util::*;
+
+const SEED_KIEV: &str = "corpus/000_dd97ec9fae2a9342.txt";
+const SEED_KYIV: &str = "corpus/001_0c9b0d15cb702e20.txt";
+
+#[test]
+fn kyiv_finds_both_seeds_and_highlights_the_spelling_in_the_text() {
+    let d = Dir::indexed();
+    let (recs, code) = d.search_json(&["Kyiv", "-n", "50"]);
+    assert_eq!(code, 0);
+    let ids = article_ids(&recs);
+    assert!(
+        ids.contains(&SEED_KIEV.to_string()) && ids.contains(&SEED_KYIV.to_string()),
+        "{ids:?}"
+    );
+    for p in passages(&recs) {
+        let id = p["article"]["id"].as_str().unwrap();
+        let marked = spans(p, "matches");
+        if id == SEED_KIEV {
+            assert!(marked.iter().all(|m| m == "Kiev"), "{marked:?}");
+        }
+        if id == SEED_KYIV {
+            assert!(marked.iter().all(|m| m == "Kyiv"), "{marked:?}");
+        }
+        for m in p["matches"].as_array().unwrap() {
+            assert_eq!(m["entity"], "kyiv");
+        }
+    }
+}
+
+#[test]
+fn first_passage_for_kiev_prisoner_swap_holds_all_terms() {
+    let d = Dir::indexed();
+    let (recs, _) = d.search_json(&["Kiev prisoner swap"]);
+    let first = passages(&recs)[0];
+    let text = first["text"].as_str().unwrap().to_lowercase();
+    assert!(text.contains("prisoner swap"), "{text}");
+    assert!(text.contains("kiev") || text.contains("kyiv"), "{text}");
+    assert_eq!(first["rank"], 1);
+}
+
+#[test]
+fn every_spelling_returns_the_same_articles() {
+    let d = Dir::indexed();
+    let sets: Vec<Vec<String>> = ["Kiev", "Kyiv", "Київ", "Киев", "Kijów", "Kiew"]
+        .iter()
+        .map(|q| article_ids(&d.search_json(&[q, "-n", "200", "--per-article", "1"]).0))
+        .collect();
+    assert!(sets[0].len() >= 8, "{:?}", sets[0]);
+    for s in &sets[1..] {
+        assert_eq!(s, &sets[0]);
+    }
+}
+
+#[test]
+fn exact_mode_finds_only_the_spelling_typed() {
+    let d = Dir::indexed();
+    let (recs, code) = d.search_json(&["--exact", "Kiev", "-n", "100"]);
+    assert_eq!(code, 0);
+    let ids = article_ids(&recs);
+    assert!(ids.contains(&SEED_KIEV.to_string()));
+    assert!(!ids.contains(&SEED_KYIV.to_string()));
+    for p in passages(&recs) {
+        assert!(spans(p, "matches")
+            .iter()
+            .all(|m| m.to_lowercase() == "kiev"));
+    }
+    let (recs, _) = d.search_json(&["--exact", "Kyiv", "-n", "100"]);
+    assert!(!article_ids(&recs).contains(&SEED_KIEV.to_string()));
+}
+
+#[test]
+fn phrase_in_one_spelling_finds_another() {
+    let d = Dir::indexed();
+    let (recs, code) = d.search_json(&["\"Krivoy Rog\"", "-n", "20"]);
+    assert_eq!(code, 0);
+    let marked: Vec<String> = passages(&recs)
+        .iter()
+        .flat_map(|p| spans(p, "matches"))
+        .collect();
+    assert!(marked.iter().any(|m| m == "Кривого Рога"), "{marked:?}");
+    assert!(marked.iter().any(|m| m == "Кривому Розі"), "{marked:?}");
+}
+
+#[test]
+fn phrase_highlights_only_true_phrase_occurrences() {
+    let d = Dir::indexed();
+    let (recs, _) = d.search_json(&["\"prisoner swap\"", "-n", "20"]);
+    for p in passages(&recs) {
+        for m in spans(p, "matches") {
+            assert_eq!(m.to_lowercase(), "prisoner swap");
+        }
+    }
+}
+
+#[test]
+fn entities_are_marked_with_their_kind() {
+    let d = Dir::indexed();
+    let mut kinds = std::collections::BTreeMap::new();
+    let (mut recs, _) = d.search_json(&["Zelensky sanctions", "-n", "20"]);
+    recs.extend(d.search_json(&["port facilities", "-n", "20"]).0);
+    for p in passages(&recs) {
+        spans(p, "entities");
+        for e in p["entities"].as_array().unwrap() {
+            kinds.insert(
+                e["id"].as_str().unwrap().to_string(),
+                e["kind"].as_str().unwrap().to_string(),
+            );
+        }
+    }
+    assert_eq!(
+        kinds.get("volodymyr_zelenskyy").map(String::as_str),
+        Some("person")
+    );
+    assert_eq!(
+        kinds.get("odesa").map(String::as_str),
+        Some("place"),
+        "{kinds:?}"
+    );
+}
+
+#[test]
+fn stemming_follows_the_article_language() {
+    let d = Dir::indexed();
+    let (recs, code) = d.search_json(&["strike", "-n", "50"]);
+    assert_eq!(code, 0);
+    let marked: Vec<String> = passages(&recs)
+        .iter()
+        .flat_map(|p| spans(p, "matches"))
+        .collect();
+    assert!(marked.iter().any(|m| m == "strikes"), "{marked:?}");
+}
+
+#[test]
+fn json_records_have_the_documented_fields() {
+    let d = Dir::indexed();
+    let (recs, _) = d.search_json(&["Kiev", "-n", "3"]);
+    let p = passages(&recs)[0];
+    for k in [
+        "rank", "score", "article", "text", "start", "end", "matches", "entities",
+    ] {
+        assert!(!p[k].is_null(), "missing {k}");
+    }
+    for k in ["id", "title", "lang", "path"] {
+        assert!(p["article"][k].is_string(), "missing article.{k}");
+    }
+    let s = summary(&recs);
+    assert_eq!(s["query"], "Kiev");
+    assert_eq!(s["passages"], 3);
+    assert!(
+        s["hits"].as_u64().unwrap() > 3,
+        "hits counts all matching articles: {s}"
+    );
+    assert!(s["elapsed_ms"].is_number());
+}
+
+#[test]
+fn cyrillic_passages_are_not_cut_inside_words() {
+    let d = Dir::indexed();
+    let bodies: std::collections::HashMap<String, String> =
+        std::fs::read_to_string(fixtures().join("news.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["id"].as_str().unwrap().to_string(),
+                    v["body"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+    let (recs, _) = d.search_json(&["Київ", "--lang", "uk", "--passage-chars", "80", "-n", "20"]);
+    let ps = passages(&recs);
+    assert!(ps.len() >= 2);
+    for p in ps {
+        let text = p["text"].as_str().unwrap();
+        assert!(
+            text.chars().count() <= 80,
+            "longer than 80 characters: {text}"
+        );
+        let body = &bodies[p["article"]["id"].as_str().unwrap()];
+        let (s, e) = (
+            p["start"].as_u64().unwrap() as usize,
+            p["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            &body[s..e],
+            text,
+            "start/end are byte offsets into the body"
+        );
+        let before = body[..s].chars().next_back();
+        let after = body[e..].chars().next();
+        assert!(
+            !before.is_some_and(char::is_alphanumeric),
+            "cut inside a word: {text}"
+        );
+        assert!(
+            !after.is_some_and(char::is_alphanumeric),
+            "cut inside a word: {text}"
+        );
+    }
+}
+
+#[test]
+fn languages_are_detected_when_not_given() {
+    let d = Dir::indexed();
+    for (q, lang) in [("Киева", "ru"), ("Києва", "uk"), ("Kiev", "en")] {
+        let (recs, _) = d.search_json(&[q, "--lang", lang, "-n", "5"]);
+        let ps = passages(&recs);
+        assert!(!ps.is_empty(), "{q} in {lang}");
+        assert!(ps.iter().all(|p| p["article"]["lang"] == lang));
+    }
+}
+
+#[test]
+fn paging_with_offset_continues_the_ranking() {
+    let d = Dir::indexed();
+    let (all, _) = d.search_json(&["Kiev", "-n", "6"]);
+    let (page2, _) = d.search_json(&["Kiev", "-n", "3", "--offset", "3"]);
+    let texts = |r: &[serde_json::Value]| {
+        passages(r)
+            .iter()
+            .map(|p| p["text"].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&all)[3..], texts(&page2)[..]);
+    assert_eq!(passages(&page2)[0]["rank"], 4);
+}
