@@ -18,7 +18,13 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
 use crate::analysis::{self, AliasTable};
 use crate::error::{Error, Result};
+use crate::lang;
 use crate::reader::{self, Article, Found};
+
+/// Articles of one file whose languages are decided together (see
+/// `reader::assign_languages`): large enough for a source's language to show, small
+/// enough to keep memory bounded on huge files.
+const LANG_BATCH: usize = 512;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -287,13 +293,25 @@ pub fn build(
             || DocBuilder::new(gi.fields, &table),
             |builder, (file, format)| {
                 let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-                let errors = reader::read_file(file, *format, &mut |mut article| {
-                    let doc = builder.document(&mut article);
-                    // add_document only fails when the writer's threads died; the commit
-                    // below reports that.
-                    let _ = writer.add_document(doc);
-                    articles.fetch_add(1, Ordering::Relaxed);
+                let mut batch = Vec::with_capacity(LANG_BATCH);
+                let mut prior = lang::SourcePrior::default();
+                let mut add = |batch: &mut Vec<Article>, prior: &mut lang::SourcePrior| {
+                    reader::assign_languages(batch, prior);
+                    for mut article in batch.drain(..) {
+                        let doc = builder.document(&mut article);
+                        // add_document only fails when the writer's threads died; the
+                        // commit below reports that.
+                        let _ = writer.add_document(doc);
+                        articles.fetch_add(1, Ordering::Relaxed);
+                    }
+                };
+                let errors = reader::read_file(file, *format, &mut |article| {
+                    batch.push(article);
+                    if batch.len() == LANG_BATCH {
+                        add(&mut batch, &mut prior);
+                    }
                 });
+                add(&mut batch, &mut prior);
                 if !errors.is_empty() {
                     failures
                         .lock()

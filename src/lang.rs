@@ -28,7 +28,14 @@ impl Lang {
             return Lang::undetermined();
         }
         if primary.len() == 3 {
-            if let Some(l) = isolang::Language::from_639_3(primary).and_then(|l| l.to_639_1()) {
+            // whatlang names a few languages by an individual code whose macrolanguage
+            // has the 639-1 code: Iranian Persian, Mandarin.
+            let macro_code = match primary {
+                "pes" => "fas",
+                "cmn" => "zho",
+                other => other,
+            };
+            if let Some(l) = isolang::Language::from_639_3(macro_code).and_then(|l| l.to_639_1()) {
                 return Lang(l.to_string());
             }
         }
@@ -58,25 +65,88 @@ impl Serialize for Lang {
 
 /// How much cleaned text detection looks at: enough for a stable answer, bounded cost.
 const DETECT_CHARS: usize = 3000;
+/// whatlang's confidence below which a guess that it does not call reliable is `und`.
+const MIN_CONFIDENCE: f64 = 0.1;
+/// whatlang's confidence from which a reliable guess stands on its own.
+const SURE_CONFIDENCE: f64 = 0.6;
 /// Below this many letters a guess is not worth reporting.
 const MIN_LETTERS: usize = 12;
 
+/// A detected language and whether the detector was sure of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Detection {
+    pub lang: Lang,
+    pub reliable: bool,
+}
+
 /// Detects the language of article text (title and body together work best).
 pub fn detect(text: &str) -> Lang {
+    detect_scored(text).lang
+}
+
+/// Like [`detect`], saying whether the answer is reliable.
+pub fn detect_scored(text: &str) -> Detection {
     let cleaned = clean(text);
     let letters = cleaned.chars().filter(|c| c.is_alphabetic()).count();
     if letters < MIN_LETTERS {
-        return Lang::undetermined();
+        return Detection {
+            lang: Lang::undetermined(),
+            reliable: false,
+        };
     }
     if let Some(lang) = cyrillic_by_letters(&cleaned) {
-        return lang;
+        return Detection {
+            lang,
+            reliable: true,
+        };
     }
     match whatlang::detect(&cleaned) {
-        Some(info) if info.is_reliable() || info.confidence() >= 0.35 => {
-            let code = info.lang().code();
-            Lang::from_code(code)
+        Some(info) if info.is_reliable() || info.confidence() >= MIN_CONFIDENCE => Detection {
+            lang: Lang::from_code(info.lang().code()),
+            // whatlang calls some guesses on tables of figures "reliable" at middling
+            // confidence; only a confident answer stands against the source's language.
+            reliable: info.is_reliable() && info.confidence() >= SURE_CONFIDENCE,
+        },
+        _ => Detection {
+            lang: Lang::undetermined(),
+            reliable: false,
+        },
+    }
+}
+
+/// Outlets write in one language. What a source's reliably detected (or declared)
+/// articles say decides that source's articles the detector cannot tell: Reuters
+/// earnings tables ("Shr 45 cts vs 58 cts") and one-line headlines.
+#[derive(Debug, Default)]
+pub struct SourcePrior {
+    counts: std::collections::HashMap<String, std::collections::HashMap<Lang, u32>>,
+}
+
+impl SourcePrior {
+    /// Minimum sure articles before a source's language is trusted.
+    const MIN_SEEN: u32 = 5;
+    /// Share of them that must agree.
+    const MIN_SHARE: f64 = 0.9;
+
+    pub fn observe(&mut self, source: &str, lang: &Lang) {
+        if lang.is_undetermined() {
+            return;
         }
-        _ => Lang::undetermined(),
+        *self
+            .counts
+            .entry(source.to_string())
+            .or_default()
+            .entry(lang.clone())
+            .or_default() += 1;
+    }
+
+    /// The language nearly all sure articles of `source` are in, if there is one.
+    pub fn dominant(&self, source: &str) -> Option<&Lang> {
+        let langs = self.counts.get(source)?;
+        let total: u32 = langs.values().sum();
+        let (lang, n) = langs.iter().max_by_key(|(_, n)| **n)?;
+        (total >= Self::MIN_SEEN && f64::from(*n) >= Self::MIN_SHARE * f64::from(total))
+            .then_some(lang)
     }
 }
 
@@ -95,8 +165,10 @@ fn cyrillic_by_letters(text: &str) -> Option<Lang> {
             match c.to_lowercase().next().unwrap_or(c) {
                 'і' | 'ї' | 'є' | 'ґ' => uk += 1,
                 'ы' | 'э' | 'ъ' | 'ё' => ru += 1,
-                // Belarusian ў, Serbian/Macedonian ј љ њ ћ ђ џ ѓ ќ ѕ: leave those to whatlang.
-                'ў' | 'ј' | 'љ' | 'њ' | 'ћ' | 'ђ' | 'џ' | 'ѓ' | 'ќ' | 'ѕ' => other += 1,
+                // Belarusian ў, Serbian/Macedonian ј љ њ ћ ђ џ ѓ ќ ѕ, Kazakh, Kyrgyz and
+                // Mongolian ә ғ қ ң ө ұ ү һ: leave those languages to whatlang.
+                'ў' | 'ј' | 'љ' | 'њ' | 'ћ' | 'ђ' | 'џ' | 'ѓ' | 'ќ' | 'ѕ' | 'ә' | 'ғ' | 'қ'
+                | 'ң' | 'ө' | 'ұ' | 'ү' | 'һ' => other += 1,
                 _ => {}
             }
         }
@@ -117,6 +189,23 @@ fn cyrillic_by_letters(text: &str) -> Option<Lang> {
             return Some(Lang("ru".into()));
         }
         return None;
+    }
+    if uk == 0 && ru == 0 {
+        // No letter of Ukrainian, Belarusian, the South Slavic or Central Asian
+        // alphabets: Russian or Bulgarian. A text long enough to be sure to show
+        // Bulgarian ъ (about 1 letter in 40) and without it is Russian; shorter texts go
+        // to whatlang, and to Russian if whatlang is unsure (short posts often have no
+        // ы, э or ё).
+        if text.contains(['ъ', 'Ъ']) {
+            return None;
+        }
+        if alpha >= 150 {
+            return Some(Lang("ru".into()));
+        }
+        return match whatlang::detect(text) {
+            Some(info) if info.is_reliable() => Some(Lang::from_code(info.lang().code())),
+            _ => Some(Lang("ru".into())),
+        };
     }
     if uk > 0 && ru > 0 {
         let code = if uk > ru * 3 {
@@ -148,9 +237,11 @@ fn clean(text: &str) -> String {
         {
             continue;
         }
+        // whatlang's trigram models are lower case: an ALL-CAPS headline would not match.
         let kept: String = word
             .chars()
             .filter(|c| c.is_alphabetic() || *c == '\'' || *c == '’' || *c == '-')
+            .flat_map(char::to_lowercase)
             .collect();
         if kept.is_empty() {
             continue;

@@ -38,14 +38,43 @@ impl Article {
     /// The article's language: the one it declared, else detected from its text.
     pub fn detect_lang(&mut self) -> &Lang {
         if self.lang.is_none() {
-            let mut sample = String::with_capacity(self.title.len() + 4000);
-            sample.push_str(&self.title);
-            sample.push_str(".\n");
-            let end = floor_char_boundary(&self.body, 6000);
-            sample.push_str(&self.body[..end]);
-            self.lang = Some(lang::detect(&sample));
+            self.lang = Some(lang::detect(&self.lang_sample()));
         }
         self.lang.as_ref().expect("set above")
+    }
+
+    /// The text language detection looks at: the title and the start of the body.
+    fn lang_sample(&self) -> String {
+        let end = floor_char_boundary(&self.body, 6000);
+        format!("{}.\n{}", self.title, &self.body[..end])
+    }
+}
+
+/// Sets the language of a batch of articles from one file: declared languages stand;
+/// the others are detected, and those the detector is unsure of take the language of
+/// their source when its other articles agree (see [`lang::SourcePrior`]).
+pub fn assign_languages(batch: &mut [Article], prior: &mut lang::SourcePrior) {
+    let mut unsure = Vec::new();
+    for (i, a) in batch.iter_mut().enumerate() {
+        let source = a.source.as_deref().unwrap_or("");
+        match &a.lang {
+            Some(l) => prior.observe(source, l),
+            None => {
+                let d = lang::detect_scored(&a.lang_sample());
+                if d.reliable {
+                    prior.observe(source, &d.lang);
+                } else {
+                    unsure.push(i);
+                }
+                a.lang = Some(d.lang);
+            }
+        }
+    }
+    for i in unsure {
+        let a = &mut batch[i];
+        if let Some(l) = prior.dominant(a.source.as_deref().unwrap_or("")) {
+            a.lang = Some(l.clone());
+        }
     }
 }
 
