@@ -107,7 +107,7 @@ CURATED = [
     ("sloviansk", "place", "Sloviansk", ["Slovyansk", "Slavyansk", "Slawjansk", "Словʼянськ", "Слов'янськ", "Славянск"]),
     ("zaporizhzhia", "place", "Zaporizhzhia", ["Zaporizhzhya", "Zaporizhia", "Zaporozhye", "Zaporozhe", "Saporischschja", "Запоріжжя", "Запорожье"]),
     ("mykolaiv", "place", "Mykolaiv", ["Mykolayiv", "Nikolaev", "Nikolayev", "Mykolajiw", "Миколаїв", "Николаев"]),
-    ("lviv", "place", "Lviv", ["Lvov", "Lwów", "Lwiw", "Lemberg", "Lvіv", "Львів", "Львов"]),
+    ("lviv", "place", "Lviv", ["Lvov", "Lwów", "Lwiw", "Lvіv", "Львів", "Львов"]),
     ("kharkiv", "place", "Kharkiv", ["Kharkov", "Charkiw", "Charków", "Kharkiv", "Харків", "Харьков"]),
     ("odesa", "place", "Odesa", ["Odessa", "Odessa", "Одеса", "Одесса"]),
     ("kyiv", "place", "Kyiv", ["Kiev", "Kyjiw", "Kiew", "Kijów", "Kijev", "Kyjev", "Kijew", "Kiyev", "Київ", "Киев"]),
@@ -267,7 +267,7 @@ def entity(eid, kind, name):
     return entities[eid]
 
 
-def add(eid, spelling, primary=False):
+def add(eid, spelling, primary=False, noisy=False):
     spelling = spelling.strip()
     key = norm_key(spelling)
     if not key:
@@ -284,6 +284,16 @@ def add(eid, spelling, primary=False):
             dropped.append(f"{spelling!r}: common word, dropped from {eid}")
             return
         e["cased"].append(spelling)
+    if noisy:
+        # A name from a noisy list that is short, or that the reference news uses and that does
+        # not look like the entity's other names, probably names something else there
+        # ("Leo" listed for Lviv).
+        w = spelling.lower()
+        if sum(c.isalpha() for c in spelling) < 4 or (
+            lower_count[w] + cap_count[w] >= 3 and not similar_to_known(eid, spelling)
+        ):
+            dropped.append(f"{spelling!r}: names something else in the news, dropped from {eid}")
+            return
     owner[key] = eid
     if spelling != e["name"]:
         e["spellings"].append(spelling)
@@ -315,8 +325,10 @@ for line in open(aliases_dir / "spellingukraine-groups.jsonl", encoding="utf-8")
     e = entity(eid, entities[eid]["kind"] if eid in entities else kind, r["canonical"])
     if r.get("uk"):
         add(eid, r["uk"], primary=True)
-    for s in r.get("incorrect", []) + r.get("related", []):
+    for s in r.get("incorrect", []):
         add(eid, s)
+    for s in r.get("related", []):
+        add(eid, s, noisy=True)
 
 geo = {}
 geo_by_en = collections.defaultdict(list)
@@ -377,10 +389,11 @@ for r in ua:
     entity(eid, "place", r["name"])
     if g:
         for n in geo_names(g):
-            add(eid, n)
+            if similar_to_known(eid, n):
+                add(eid, n, noisy=True)
     for a in r.get("aliases", []):
         if plausible_alt(a) and similar_to_known(eid, a):
-            add(eid, a)
+            add(eid, a, noisy=True)
 
 # --- output -------------------------------------------------------------------------
 def toml_str(s):

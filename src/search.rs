@@ -189,6 +189,27 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     })
 }
 
+/// The ids of every article matching `query` (alias-aware), for evaluation and tools
+/// that need the whole answer rather than ranked passages.
+pub fn matching_ids(gi: &GazetteIndex, query: &str) -> Result<Vec<String>> {
+    let reader = gi.index.reader().map_err(|e| Error::index(&gi.path, e))?;
+    let searcher = reader.searcher();
+    let opts = SearchOptions {
+        query: query.to_string(),
+        ..SearchOptions::default()
+    };
+    let prepared = prepare(gi, &searcher, &opts)?;
+    let docs = searcher
+        .search(&prepared.query, &tantivy::collector::DocSetCollector)
+        .map_err(|e| Error::index(&gi.path, e))?;
+    docs.into_iter()
+        .map(|addr| {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
+            Ok(text_of(&doc, gi.fields.id))
+        })
+        .collect()
+}
+
 fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Result<Prepared> {
     let text = opts.query.trim();
     if text.is_empty() {

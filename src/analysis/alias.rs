@@ -117,11 +117,15 @@ struct RawEntity {
     cased: Vec<String>,
 }
 
-/// Russian and Ukrainian case endings of nouns (singular and the common plural cases),
-/// used to generate the forms of Cyrillic name words: Київ → Києва, Одеса → Одесі.
-const NOUN_ENDINGS: &[&str] = &[
-    "ові", "еві", "єві", "ами", "ями", "ом", "ем", "ём", "єм", "ою", "ею", "єю", "ой", "ей", "ах",
-    "ях", "а", "я", "у", "ю", "е", "є", "і", "и", "ы", "",
+/// Russian and Ukrainian case endings of masculine and neuter nouns (Київ → Києва,
+/// Дніпро → Дніпра), singular and the common plural cases. No feminine -ой/-ою: Львовой
+/// is the surname Львова, not Lviv.
+const MASC_ENDINGS: &[&str] = &[
+    "ові", "еві", "єві", "ом", "ем", "ём", "єм", "ах", "ях", "а", "я", "у", "ю", "е", "є", "і", "",
+];
+/// Endings of feminine nouns in -а/-я (Одеса → Одесі, Одесою; Одесса → Одессы).
+const FEM_ENDINGS: &[&str] = &[
+    "ою", "ею", "єю", "ой", "ей", "ах", "ях", "а", "я", "и", "ы", "і", "е", "є", "у", "ю",
 ];
 /// Endings of adjectival names (Зеленський → Зеленського, Кривий → Кривому). Never
 /// applied to noun names: Украинск + их would be the adjective "украинских".
@@ -421,11 +425,14 @@ fn inflections(word: &str, multi: bool) -> Vec<(String, bool)> {
         if short && (!multi || len < 2) {
             continue;
         }
-        for e in if adjectival {
+        let endings = if adjectival {
             ADJ_ENDINGS
+        } else if matches!(last, 'а' | 'я') {
+            FEM_ENDINGS
         } else {
-            NOUN_ENDINGS
-        } {
+            MASC_ENDINGS
+        };
+        for e in endings {
             let form = format!("{stem}{e}");
             if form != word {
                 out.push((form, short));
