@@ -8,7 +8,7 @@
 //! matches the entity whose spellings include "Кривий Ріг". Two entities that claim the
 //! same class sequence are a conflict, reported rather than merged.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -183,8 +183,8 @@ impl AliasTable {
     pub fn build(entities: Vec<Entity>) -> Result<AliasTable, Vec<String>> {
         // Pass 1: every word of every spelling gets an id; every form (the word itself
         // and its generated case forms) records who claims it.
-        let mut word_ids: HashMap<String, u32> = HashMap::new();
-        let mut claims: HashMap<String, Vec<Claim>> = HashMap::new();
+        let mut word_ids: HashMap<String, u32> = HashMap::default();
+        let mut claims: HashMap<String, Vec<Claim>> = HashMap::default();
         let mut spelled: Vec<(u32, Vec<String>, Case)> = Vec::new();
         let mut max_words = 1;
         let mut spelling_count = 0;
@@ -248,7 +248,8 @@ impl AliasTable {
         let mut uf = UnionFind {
             parent: (0..word_ids.len() as u32).collect(),
         };
-        let mut forms: HashMap<String, Form> = HashMap::with_capacity(claims.len());
+        let mut forms: HashMap<String, Form> =
+            HashMap::with_capacity_and_hasher(claims.len(), Default::default());
         for (form, cl) in claims {
             let owners: Vec<u32> = match cl.iter().find(|c| c.base) {
                 Some(b) => cl
@@ -277,7 +278,7 @@ impl AliasTable {
         for f in forms.values_mut() {
             f.class = uf.find(f.class);
         }
-        let mut keys: HashMap<Vec<u32>, Key> = HashMap::new();
+        let mut keys: HashMap<Vec<u32>, Key> = HashMap::default();
         let mut conflicts = Vec::new();
         for (ei, words, case) in spelled {
             let seq: Vec<u32> = words.iter().map(|w| forms[w.as_str()].class).collect();
@@ -461,14 +462,18 @@ fn inflections(word: &str, multi: bool) -> Vec<(String, bool)> {
 pub fn parse(text: &str, path: &Path) -> Result<Vec<Entity>, Error> {
     let raw: RawFile = toml::from_str(text).map_err(|e| Error::Parse {
         path: path.to_path_buf(),
-        line: e.span().map(|s| line_of(text, s.start)).unwrap_or(0),
+        line: e
+            .span()
+            .map(|s| Lines::new(text).line_of(s.start))
+            .unwrap_or(0),
         reason: e.message().to_string(),
     })?;
-    let mut seen_ids: HashMap<String, usize> = HashMap::new();
-    let mut seen_spellings: HashMap<String, (String, usize)> = HashMap::new();
+    let lines = Lines::new(text);
+    let mut seen_ids: HashMap<String, usize> = HashMap::default();
+    let mut seen_spellings: HashMap<String, (String, usize)> = HashMap::default();
     let mut out = Vec::with_capacity(raw.entity.len());
     for spanned in raw.entity {
-        let line = line_of(text, spanned.span().start);
+        let line = lines.line_of(spanned.span().start);
         let e = spanned.into_inner();
         let err = |reason: String| Error::Parse {
             path: path.to_path_buf(),
@@ -529,8 +534,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<Entity>, Error> {
     Ok(out)
 }
 
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
+/// Byte offset → line number, for error messages (the table has a thousand entities:
+/// counting newlines from the start for each would be quadratic).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    /// 1-based line of a byte offset.
+    fn line_of(&self, byte: usize) -> usize {
+        self.0.partition_point(|&nl| nl < byte) + 1
+    }
 }
 
 fn fingerprint_of(entities: &[Entity]) -> String {
