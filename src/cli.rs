@@ -18,7 +18,7 @@ use crate::output::json::JsonPrinter;
 use crate::output::terminal::TerminalPrinter;
 use crate::output::{print_results, Printer};
 use crate::passage::PassageOptions;
-use crate::search::{self, Filters, SearchOptions};
+use crate::search::{self, Filters, SearchOptions, Sort};
 
 /// Exit codes, in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,6 +136,18 @@ pub struct SearchArgs {
     /// Only articles mentioning this entity (an id from `gazette aliases`).
     #[arg(long, value_name = "ID")]
     pub entity: Option<String>,
+    /// Order: best passages first, or newest articles first.
+    #[arg(long, value_enum, default_value = "relevance")]
+    pub sort: SortBy,
+    /// List articles that tell the same story separately instead of as "+N similar".
+    #[arg(long)]
+    pub no_group: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SortBy {
+    Relevance,
+    Date,
 }
 
 #[derive(Args, Debug)]
@@ -344,6 +356,11 @@ fn run_search(
             until: date("--until", &args.until)?,
             entity: args.entity.clone(),
         },
+        sort: match args.sort {
+            SortBy::Relevance => Sort::Relevance,
+            SortBy::Date => Sort::Date,
+        },
+        group: !args.no_group,
     };
     let gi = open_for_search(cli, table.clone())?;
     let results = search::search(&gi, &opts)?;

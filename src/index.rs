@@ -20,6 +20,7 @@ use crate::analysis::{self, AliasTable};
 use crate::error::{Error, Result};
 use crate::lang;
 use crate::reader::{self, Article, Found};
+use crate::similar;
 
 /// Articles of one file whose languages are decided together (see
 /// `reader::assign_languages`): large enough for a source's language to show, small
@@ -27,7 +28,7 @@ use crate::reader::{self, Article, Found};
 const LANG_BATCH: usize = 512;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -57,6 +58,8 @@ pub struct Fields {
     pub url: Field,
     pub place: Field,
     pub line: Field,
+    /// MinHash signature of the article's salient terms (see `similar`).
+    pub minhash: Field,
 }
 
 /// The field names users may write in queries, with the field they address.
@@ -99,6 +102,7 @@ impl Fields {
             url: b.add_text_field("url", STORED),
             place: b.add_text_field("place", STORED),
             line: b.add_u64_field("line", STORED),
+            minhash: b.add_bytes_field("minhash", STORED),
         };
         (b.build(), fields)
     }
@@ -415,6 +419,11 @@ impl DocBuilder {
         let analyzer = self.analyzer(lang.code());
         let title_tokens = analysis::analyze(analyzer, &article.title);
         let body_tokens = analysis::analyze(analyzer, &article.body);
+        let mut salient = similar::salient_terms(&article.title, &title_tokens);
+        salient.extend(similar::salient_terms(&article.body, &body_tokens));
+        salient.sort_unstable();
+        salient.dedup();
+        let signature = similar::Signature::of(&salient);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &article.id);
         doc.add_text(f.path, &article.path);
@@ -456,6 +465,9 @@ impl DocBuilder {
         }
         if let Some(l) = article.line {
             doc.add_u64(f.line, l as u64);
+        }
+        if let Some(sig) = signature {
+            doc.add_bytes(f.minhash, &sig.to_bytes());
         }
         doc
     }

@@ -6,7 +6,7 @@
 //! person to one term; [`index`] stores articles in a tantivy index and commits them with
 //! the alias table's fingerprint. At query time [`search`] parses the query with the same
 //! analyzer, runs it, and [`passage`] cuts each hit into ranked passages with match and
-//! entity spans; [`output`] prints them for a terminal or as JSON Lines. [`cli`] turns
+//! entity spans, grouping articles that [`similar`] finds to tell the same story; [`output`] prints them for a terminal or as JSON Lines. [`cli`] turns
 //! command-line flags into the option structs of these modules. The library never prints
 //! on its own or exits: it returns values and [`error::Error`]s.
 
@@ -19,5 +19,6 @@ pub mod output;
 pub mod passage;
 pub mod reader;
 pub mod search;
+pub mod similar;
 
 pub use error::{Error, Result};

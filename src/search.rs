@@ -2,7 +2,7 @@
 //! it over the index (BM25, title boosted), and turns the best articles into ranked
 //! passages with match and entity spans.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::index::{Fields, GazetteIndex, QUERY_FIELDS};
 use crate::lang::Lang;
 use crate::passage::{self, Literal, Mark, PassageOptions};
+use crate::similar::{self, Signature};
 
 /// Title matches count this much more than body matches.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -36,6 +37,16 @@ pub struct Filters {
     pub entity: Option<String>,
 }
 
+/// The order of the answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best passages first.
+    #[default]
+    Relevance,
+    /// Newest articles first (undated last), best passages first within an article.
+    Date,
+}
+
 /// A search request.
 #[derive(Clone, Debug)]
 pub struct SearchOptions {
@@ -48,6 +59,9 @@ pub struct SearchOptions {
     pub exact: bool,
     pub passages: PassageOptions,
     pub filters: Filters,
+    pub sort: Sort,
+    /// Fold passages of articles that tell the same story into the best one.
+    pub group: bool,
 }
 
 impl Default for SearchOptions {
@@ -59,6 +73,8 @@ impl Default for SearchOptions {
             exact: false,
             passages: PassageOptions::default(),
             filters: Filters::default(),
+            sort: Sort::Relevance,
+            group: true,
         }
     }
 }
@@ -90,6 +106,8 @@ pub struct Hit {
     /// Spans in `text` (byte offsets relative to the passage).
     pub matches: Vec<Mark>,
     pub entities: Vec<Mark>,
+    /// Other articles telling the same story, folded into this passage (best first).
+    pub similar: Vec<Arc<ArticleMeta>>,
 }
 
 /// The answer to a search.
@@ -117,19 +135,50 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     // Passages come from the best articles; a few more than needed let a strong passage
     // of a lower-ranked article surface.
     let candidates = (want + 10).max(opts.limit * 2);
-    let (top, total) = searcher
-        .search(
+    // Grouping folds passages away: look at more articles so that a page stays full.
+    let candidates = if opts.group {
+        candidates * 2
+    } else {
+        candidates
+    };
+    let (top, total): (Vec<(f32, tantivy::DocAddress)>, usize) = match opts.sort {
+        Sort::Relevance => searcher.search(
             &prepared.query,
             &(TopDocs::with_limit(candidates).order_by_score(), Count),
-        )
-        .map_err(|e| Error::index(&gi.path, e))?;
+        ),
+        Sort::Date => searcher
+            .search(
+                &prepared.query,
+                &(
+                    TopDocs::with_limit(candidates)
+                        .order_by_fast_field::<DateTime>("date", tantivy::Order::Desc),
+                    Count,
+                ),
+            )
+            .map(|(docs, n)| (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)),
+    }
+    .map_err(|e| Error::index(&gi.path, e))?;
 
     let mut all: Vec<Hit> = Vec::new();
+    let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
+    let mut dates: HashMap<String, Option<i64>> = HashMap::new();
     let mut analyzers = crate::index::DocBuilder::new(gi.fields, &gi.table);
     let mut exact_analyzer = analysis::exact_analyzer();
     for (score, addr) in top {
         let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
         let meta = Arc::new(meta_of(&gi.fields, &doc));
+        signatures.insert(
+            meta.id.clone(),
+            doc.get_first(gi.fields.minhash)
+                .and_then(|v| v.as_bytes())
+                .and_then(Signature::from_bytes),
+        );
+        dates.insert(
+            meta.id.clone(),
+            doc.get_first(gi.fields.date)
+                .and_then(|v| v.as_datetime())
+                .map(|d| d.into_timestamp_secs()),
+        );
         let body = text_of(&doc, gi.fields.body_text);
         let aliased = analysis::analyze(analyzers.analyzer(meta.lang.code()), &body);
         let (literals, matches) = if opts.exact {
@@ -168,10 +217,20 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
                 end: p.end,
                 matches: p.matches.iter().map(rel).collect(),
                 entities: p.entities.iter().map(rel).collect(),
+                similar: Vec::new(),
             });
         }
     }
-    all.sort_by(|a, b| b.score.total_cmp(&a.score));
+    match opts.sort {
+        Sort::Relevance => all.sort_by(|a, b| b.score.total_cmp(&a.score)),
+        Sort::Date => all.sort_by(|a, b| {
+            let (da, db) = (dates[&a.article.id], dates[&b.article.id]);
+            db.cmp(&da).then(b.score.total_cmp(&a.score))
+        }),
+    }
+    if opts.group {
+        all = group_similar(all, &signatures);
+    }
     let hits: Vec<Hit> = all
         .into_iter()
         .enumerate()
@@ -208,6 +267,46 @@ pub fn matching_ids(gi: &GazetteIndex, query: &str) -> Result<Vec<String>> {
             Ok(text_of(&doc, gi.fields.id))
         })
         .collect()
+}
+
+/// Folds the passages of articles that tell the same story as a better-ranked article
+/// into that article's first passage, which lists them in `similar`.
+fn group_similar(hits: Vec<Hit>, signatures: &HashMap<String, Option<Signature>>) -> Vec<Hit> {
+    let mut leaders: Vec<(String, usize)> = Vec::new(); // article id → index in `out`
+    let mut leader_of: HashMap<String, Option<usize>> = HashMap::new(); // None: is a leader
+    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let id = hit.article.id.clone();
+        match leader_of.get(&id) {
+            Some(None) => {
+                out.push(hit);
+                continue;
+            }
+            Some(Some(_)) => continue,
+            None => {}
+        }
+        let sig = signatures.get(&id).and_then(Option::as_ref);
+        let leader = sig.and_then(|sig| {
+            leaders.iter().find(|(lid, _)| {
+                signatures
+                    .get(lid)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|ls| ls.similarity(sig) >= similar::SIMILAR)
+            })
+        });
+        match leader {
+            Some(&(_, at)) => {
+                out[at].similar.push(hit.article.clone());
+                leader_of.insert(id, Some(at));
+            }
+            None => {
+                leaders.push((id.clone(), out.len()));
+                leader_of.insert(id, None);
+                out.push(hit);
+            }
+        }
+    }
+    out
 }
 
 fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Result<Prepared> {

@@ -8,7 +8,7 @@ const SEED_KYIV: &str = "corpus/001_0c9b0d15cb702e20.txt";
 #[test]
 fn kyiv_finds_both_seeds_and_highlights_the_spelling_in_the_text() {
     let d = Dir::indexed();
-    let (recs, code) = d.search_json(&["Kyiv", "-n", "50"]);
+    let (recs, code) = d.search_json(&["Kyiv", "-n", "50", "--no-group"]);
     assert_eq!(code, 0);
     let ids = article_ids(&recs);
     assert!(
@@ -227,4 +227,109 @@ fn paging_with_offset_continues_the_ranking() {
     };
     assert_eq!(texts(&all)[3..], texts(&page2)[..]);
     assert_eq!(passages(&page2)[0]["rank"], 4);
+}
+
+#[test]
+fn same_story_from_two_outlets_is_grouped() {
+    let d = Dir::indexed();
+    let (recs, _) = d.search_json(&["Kyiv", "-n", "50"]);
+    let ids = article_ids(&recs);
+    let both = ids.contains(&SEED_KIEV.to_string()) && ids.contains(&SEED_KYIV.to_string());
+    assert!(
+        !both,
+        "the seeds report the same swap: one folds into the other: {ids:?}"
+    );
+    let leader = passages(&recs)
+        .into_iter()
+        .find(|p| !p["similar"].as_array().unwrap().is_empty())
+        .expect("a passage with similar articles");
+    let similar: Vec<&str> = leader["similar"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        similar == [SEED_KYIV] || similar == [SEED_KIEV],
+        "{similar:?}"
+    );
+    let (recs, _) = d.search_json(&["Kyiv", "-n", "50", "--no-group"]);
+    let ids = article_ids(&recs);
+    assert!(ids.contains(&SEED_KIEV.to_string()) && ids.contains(&SEED_KYIV.to_string()));
+    assert!(passages(&recs)
+        .iter()
+        .all(|p| p["similar"].as_array().unwrap().is_empty()));
+    let text = stdout(&d.run(&["search", "--index", "idx", "--color", "never", "Kyiv"]));
+    assert!(text.contains("+1 similar: "), "{text}");
+}
+
+#[test]
+fn filters_restrict_the_articles() {
+    let d = Dir::indexed();
+    let all = |args: &[&str]| {
+        let mut a = vec!["Kiev", "-n", "100", "--no-group"];
+        a.extend_from_slice(args);
+        d.search_json(&a).0
+    };
+    let recs = all(&["--lang", "ru"]);
+    assert!(!passages(&recs).is_empty());
+    assert!(passages(&recs).iter().all(|p| p["article"]["lang"] == "ru"));
+    let recs = all(&["--source", "dw.com"]);
+    assert!(!passages(&recs).is_empty());
+    assert!(passages(&recs)
+        .iter()
+        .all(|p| p["article"]["source"] == "newsarticles:www.dw.com"));
+    let recs = all(&["--since", "2024-01", "--until", "2024-12-31"]);
+    assert!(!passages(&recs).is_empty());
+    for p in passages(&recs) {
+        assert!(
+            p["article"]["date"].as_str().unwrap().starts_with("2024"),
+            "{}",
+            p["article"]
+        );
+    }
+    let (recs, code) = d.search_json(&["prisoners", "--entity", "volodymyr_zelenskyy", "-n", "50"]);
+    assert_eq!(code, 0);
+    for p in passages(&recs) {
+        assert!(
+            p["article"]["path"].as_str().unwrap().ends_with(".txt"),
+            "only the seeds name Zelensky in English: {}",
+            p["article"]
+        );
+    }
+    let out = d.run(&["search", "--index", "idx", "Kiev", "--entity", "atlantis"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no entity with id `atlantis`"));
+    let out = d.run(&["search", "--index", "idx", "Kiev", "--since", "last week"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--since \"last week\": expected a date"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn sort_by_date_puts_the_newest_first() {
+    let d = Dir::indexed();
+    let (recs, _) = d.search_json(&["Kiev", "--sort", "date", "-n", "100", "--no-group"]);
+    let dates: Vec<String> = passages(&recs)
+        .iter()
+        .filter_map(|p| p["article"]["date"].as_str())
+        .filter(|d| d.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|d| d[..4].to_string())
+        .collect();
+    // Undated articles (no date, or "May 24" from a dateline without a year) come last.
+    let dated: Vec<bool> = passages(&recs)
+        .iter()
+        .map(|p| {
+            p["article"]["date"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .collect();
+    assert!(dated.windows(2).all(|w| w[0] || !w[1]), "{dated:?}");
+    assert!(dates.len() >= 5);
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    assert_eq!(dates[0], "2024");
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Printer;
 use crate::analysis::AliasTable;
 use crate::passage::Mark;
-use crate::search::{Hit, SearchResults};
+use crate::search::{ArticleMeta, Hit, SearchResults};
 
 #[derive(Serialize)]
 struct PassageRecord<'a> {
@@ -24,6 +24,7 @@ struct PassageRecord<'a> {
     end: usize,
     matches: Vec<MatchRecord<'a>>,
     entities: Vec<EntityRecord<'a>>,
+    similar: Vec<ArticleRecord<'a>>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +36,20 @@ struct ArticleRecord<'a> {
     lang: &'a str,
     path: &'a str,
     url: Option<&'a str>,
+}
+
+impl<'a> ArticleRecord<'a> {
+    fn of(a: &'a ArticleMeta) -> Self {
+        ArticleRecord {
+            id: &a.id,
+            title: &a.title,
+            date: a.date.as_deref(),
+            source: a.source.as_deref(),
+            lang: a.lang.code(),
+            path: &a.path,
+            url: a.url.as_deref(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -92,15 +107,7 @@ impl<W: Write> Printer for JsonPrinter<W> {
             kind: "passage",
             rank: hit.rank,
             score: hit.score,
-            article: ArticleRecord {
-                id: &a.id,
-                title: &a.title,
-                date: a.date.as_deref(),
-                source: a.source.as_deref(),
-                lang: a.lang.code(),
-                path: &a.path,
-                url: a.url.as_deref(),
-            },
+            article: ArticleRecord::of(a),
             text,
             start: hit.start,
             end: hit.end,
@@ -119,6 +126,7 @@ impl<W: Write> Printer for JsonPrinter<W> {
                 .iter()
                 .filter_map(|m| entity_record(&table, text, m))
                 .collect(),
+            similar: hit.similar.iter().map(|a| ArticleRecord::of(a)).collect(),
         };
         self.line(&record)
     }

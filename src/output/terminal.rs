@@ -118,7 +118,25 @@ impl<W: WriteColor> Printer for TerminalPrinter<W> {
         dim.set_dimmed(true);
         write!(self.out, "    ")?;
         self.styled(&dim, &meta.join(" · "))?;
-        write!(self.out, "\n    ")?;
+        writeln!(self.out)?;
+        if !hit.similar.is_empty() {
+            let others: Vec<String> = hit
+                .similar
+                .iter()
+                .map(|a| match (&a.source, &a.date) {
+                    (Some(s), Some(d)) => format!("{s} ({d})"),
+                    (Some(s), None) => s.clone(),
+                    (None, _) => a.path.clone(),
+                })
+                .collect();
+            write!(self.out, "    ")?;
+            self.styled(
+                &dim,
+                &format!("+{} similar: {}", others.len(), others.join(", ")),
+            )?;
+            writeln!(self.out)?;
+        }
+        write!(self.out, "    ")?;
         self.passage(hit)?;
         writeln!(self.out)
     }
