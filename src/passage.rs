@@ -13,6 +13,8 @@ use crate::analysis::ENTITY_PREFIX;
 pub struct Literal {
     pub terms: Vec<String>,
     pub prefix: bool,
+    /// For a phrase, how many extra positions may separate its words (`"a b"~2`).
+    pub slop: u32,
     /// Inverse document frequency of the literal in the index: rare terms weigh more.
     pub weight: f32,
 }
@@ -65,21 +67,37 @@ pub fn find_matches(tokens: &[Token], literals: &[Literal]) -> Vec<Mark> {
         if n == 0 || tokens.len() < n {
             continue;
         }
-        for i in 0..=tokens.len() - n {
-            let hit = lit.terms.iter().enumerate().all(|(k, term)| {
-                let t = &tokens[i + k];
-                let last = k + 1 == n;
-                let text_ok = if last && lit.prefix {
-                    t.text.starts_with(term.as_str())
-                } else {
-                    t.text == *term
+        let term_ok = |t: &Token, k: usize| {
+            if k + 1 == n && lit.prefix {
+                t.text.starts_with(lit.terms[k].as_str())
+            } else {
+                t.text == lit.terms[k]
+            }
+        };
+        for i in 0..tokens.len() {
+            if !term_ok(&tokens[i], 0) {
+                continue;
+            }
+            // The phrase's words in order, each after the previous, all within
+            // n + slop positions of the first.
+            let limit = tokens[i].position + n - 1 + lit.slop as usize;
+            let mut last = i;
+            let mut k = 1;
+            while k < n {
+                let Some(next) = (last + 1..tokens.len())
+                    .take_while(|&j| tokens[j].position <= limit)
+                    .take(if lit.slop == 0 { 1 } else { usize::MAX })
+                    .find(|&j| term_ok(&tokens[j], k))
+                else {
+                    break;
                 };
-                text_ok && (k == 0 || t.position == tokens[i].position + k)
-            });
-            if hit {
+                last = next;
+                k += 1;
+            }
+            if k == n {
                 out.push(Mark {
                     start: tokens[i].offset_from,
-                    end: tokens[i + n - 1].offset_to,
+                    end: tokens[last].offset_to,
                     literal: li,
                     entity: entity_id(&tokens[i].text).filter(|_| n == 1),
                 });
@@ -251,14 +269,22 @@ mod tests {
             tok("prisoner", 3, 17, 25),
             tok("swap", 4, 26, 30),
         ];
-        let lit = Literal {
+        let mut lit = Literal {
             terms: vec!["prisoner".into(), "swap".into()],
             prefix: false,
+            slop: 0,
             weight: 1.0,
         };
-        let m = find_matches(&toks, &[lit]);
+        let m = find_matches(&toks, &[lit.clone()]);
         assert_eq!(m.len(), 1);
         assert_eq!((m[0].start, m[0].end), (17, 30));
+        // With slop 1, "prisoner of swap" matches too.
+        lit.slop = 1;
+        let m = find_matches(&toks, &[lit]);
+        assert_eq!(
+            m.iter().map(|m| (m.start, m.end)).collect::<Vec<_>>(),
+            [(0, 16), (17, 30)]
+        );
     }
 
     #[test]
@@ -280,11 +306,13 @@ mod tests {
             Literal {
                 terms: vec!["swap".into()],
                 prefix: false,
+                slop: 0,
                 weight: 2.0,
             },
             Literal {
                 terms: vec!["city".into()],
                 prefix: false,
+                slop: 0,
                 weight: 1.0,
             },
         ];

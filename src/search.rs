@@ -523,14 +523,14 @@ fn literals(
                 None | Some("title" | "body" | "title_exact" | "body_exact")
             );
             if !negated && text_field {
-                raw.push((l.phrase.clone(), l.prefix));
+                raw.push((l.phrase.clone(), l.prefix, l.slop));
             }
         }
     });
     let n = searcher.num_docs().max(1) as f32;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for (phrase, prefix) in raw {
+    for (phrase, prefix, slop) in raw {
         let terms: Vec<String> = analysis::analyze(analyzer, &phrase)
             .into_iter()
             .map(|t| t.text)
@@ -551,6 +551,7 @@ fn literals(
         out.push(Literal {
             terms,
             prefix,
+            slop,
             weight,
         });
     }
