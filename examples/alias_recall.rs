@@ -11,7 +11,8 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use gazette::analysis::AliasTable;
-use gazette::index::{self, GazetteIndex, IndexOptions};
+use gazette::index::{self, GazetteIndex};
+use gazette::job::{self, IndexOptions};
 use gazette::reader::{read_file, Article, Format};
 use gazette::search;
 use regex::Regex;
@@ -77,7 +78,7 @@ fn main() {
             roots: files.to_vec(),
             ..IndexOptions::default()
         };
-        let r = index::build(&dir, table.clone(), &opts, &|_| {}).unwrap();
+        let r = job::run(&dir, table.clone(), &opts, &|_| {}).unwrap();
         eprintln!("indexed {} articles in {} ms", r.articles, r.elapsed_ms);
     }
     let gi = GazetteIndex::open(&dir, table).unwrap();

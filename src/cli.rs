@@ -13,7 +13,8 @@ use serde::Serialize;
 use termcolor::{ColorChoice, StandardStream};
 
 use crate::analysis::{self, AliasTable};
-use crate::index::{self, GazetteIndex, IndexOptions, IndexReport, Progress};
+use crate::index::{self, GazetteIndex};
+use crate::job::{self, IndexOptions, IndexReport, Progress};
 use crate::output::json::JsonPrinter;
 use crate::output::terminal::TerminalPrinter;
 use crate::output::{print_results, Printer};
@@ -81,9 +82,12 @@ pub struct IndexArgs {
     /// Folders or files to index (.txt, .md, .json, .jsonl, .ndjson).
     #[arg(value_name = "PATH", default_values_t = [DEFAULT_CORPUS.to_string()])]
     pub paths: Vec<String>,
-    /// Rebuild from scratch (every run currently rebuilds the whole index).
+    /// Re-read every file, changed or not.
     #[arg(long)]
     pub rebuild: bool,
+    /// If another job is writing to the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
     /// Print the report as one JSON record.
     #[arg(long)]
     pub json: bool,
@@ -217,16 +221,17 @@ fn run_index(cli: &Cli, args: &IndexArgs, table: Arc<AliasTable>) -> Result<Exit
         roots: args.paths.iter().map(PathBuf::from).collect(),
         threads: args.threads,
         memory: args.memory.max(15) * 1_000_000,
+        rebuild: args.rebuild,
+        wait: args.wait,
     };
     let bar = (!args.quiet && io::stderr().is_terminal()).then(progress_bar);
-    let report = index::build(&cli.index, table, &opts, &|p: Progress| {
+    let report = job::run(&cli.index, table, &opts, &|p: Progress| {
         if let Some(bar) = &bar {
-            bar.set_length(p.files_total as u64);
-            bar.set_position(p.files_done as u64);
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
             bar.set_message(format!(
-                "{} articles, {:.1} MB",
-                p.articles,
-                p.bytes as f64 / 1e6
+                "{}/{} files, {} articles",
+                p.files_done, p.files_total, p.articles
             ));
         }
     })?;
@@ -254,7 +259,7 @@ fn progress_bar() -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} files, {msg} ({per_sec}, ETA {eta})",
+            "{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} ({binary_bytes_per_sec}, ETA {eta}) {msg}",
         )
         .expect("valid template"),
     );
@@ -265,41 +270,40 @@ fn progress_bar() -> indicatif::ProgressBar {
 /// The one-line report of an indexing job.
 fn summary_line(r: &IndexReport, index: &Path) -> String {
     let secs = r.elapsed_ms as f64 / 1e3;
+    let rebuilt = r
+        .rebuilt
+        .as_deref()
+        .map_or(String::new(), |why| format!(" (rebuilt: {why})"));
     format!(
-        "indexed {} articles from {} files into {} in {:.2} s ({:.1} MB/s); {} skipped, {} failed",
-        r.articles,
-        r.files,
+        "{}: {} added, {} updated, {} deleted, {} unchanged files; {} articles read in {:.2} s ({:.1} MB/s); {} skipped, {} failed; {} articles in the index{rebuilt}",
         index.display(),
+        r.added,
+        r.updated,
+        r.deleted,
+        r.unchanged,
+        r.articles,
         secs,
         r.bytes as f64 / 1e6 / secs.max(1e-3),
         r.skipped,
-        r.failed.len()
+        r.failed.len(),
+        r.total_articles,
     )
 }
 
-/// The `--json` report of an indexing job.
+/// The `--json` report of an indexing job (documented in the README).
 #[derive(Serialize)]
 struct IndexRecord<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    files: usize,
-    articles: usize,
-    skipped: usize,
-    failed: &'a [index::Failure],
-    bytes: u64,
-    elapsed_ms: u64,
+    #[serde(flatten)]
+    report: &'a IndexReport,
 }
 
 impl<'a> IndexRecord<'a> {
-    fn new(r: &'a IndexReport) -> Self {
+    fn new(report: &'a IndexReport) -> Self {
         IndexRecord {
             kind: "index",
-            files: r.files,
-            articles: r.articles,
-            skipped: r.skipped,
-            failed: &r.failed,
-            bytes: r.bytes,
-            elapsed_ms: r.elapsed_ms,
+            report,
         }
     }
 }
@@ -313,7 +317,7 @@ fn open_for_search(cli: &Cli, table: Arc<AliasTable>) -> Result<GazetteIndex> {
             "gazette: no index in {}/ yet; building it from {}/ (once)",
             DEFAULT_INDEX, DEFAULT_CORPUS
         );
-        index::build(&cli.index, table.clone(), &IndexOptions::default(), &|_| {})?;
+        job::run(&cli.index, table.clone(), &IndexOptions::default(), &|_| {})?;
     }
     let gi = GazetteIndex::open(&cli.index, table)?;
     if let Some(why) = gi.staleness() {

@@ -1,14 +1,13 @@
 //! The index: Gazette's tantivy schema, opening and creating it (always registering the
-//! analyzers), writing articles, and the metadata committed with them (schema version,
-//! alias fingerprint, build time).
+//! analyzers), turning articles into documents, the metadata committed with them (schema
+//! version, alias fingerprint, build time), the file manifest and statistics. The
+//! indexing job that drives it is in `job`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime};
+use std::sync::Arc;
+use std::time::SystemTime;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
@@ -18,17 +17,11 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
 use crate::analysis::{self, AliasTable};
 use crate::error::{Error, Result};
-use crate::lang;
-use crate::reader::{self, Article, Found};
+use crate::reader::Article;
 use crate::similar;
 
-/// Articles of one file whose languages are decided together (see
-/// `reader::assign_languages`): large enough for a source's language to show, small
-/// enough to keep memory bounded on huge files.
-const LANG_BATCH: usize = 512;
-
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -60,6 +53,12 @@ pub struct Fields {
     pub line: Field,
     /// MinHash signature of the article's salient terms (see `similar`).
     pub minhash: Field,
+    /// The source file, its content hash, size and modification time: what an
+    /// incremental job compares to decide whether a file changed.
+    pub file: Field,
+    pub file_hash: Field,
+    pub file_size: Field,
+    pub file_mtime: Field,
 }
 
 /// The field names users may write in queries, with the field they address.
@@ -103,6 +102,10 @@ impl Fields {
             place: b.add_text_field("place", STORED),
             line: b.add_u64_field("line", STORED),
             minhash: b.add_bytes_field("minhash", STORED),
+            file: b.add_text_field("file", STRING | FAST),
+            file_hash: b.add_u64_field("file_hash", FAST),
+            file_size: b.add_u64_field("file_size", FAST),
+            file_mtime: b.add_u64_field("file_mtime", FAST),
         };
         (b.build(), fields)
     }
@@ -135,10 +138,9 @@ pub fn exists(path: &Path) -> bool {
 impl GazetteIndex {
     /// Opens an existing index and registers the analyzers built on `table`.
     pub fn open(path: &Path, table: Arc<AliasTable>) -> Result<GazetteIndex> {
-        if !path.exists() {
-            return Err(Error::NoIndex {
-                path: path.to_path_buf(),
-            });
+        if !exists(path) {
+            // A job swapping in a rebuilt index renames twice; look again once.
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
         if !exists(path) {
             return Err(Error::NoIndex {
@@ -202,159 +204,9 @@ fn read_info(index: &Index) -> Option<IndexInfo> {
     serde_json::from_str(metas.payload.as_deref()?).ok()
 }
 
-/// How to run an indexing job.
-#[derive(Clone, Debug)]
-pub struct IndexOptions {
-    pub roots: Vec<PathBuf>,
-    /// Worker threads for parsing and analysis (0: one per core).
-    pub threads: usize,
-    /// tantivy's indexing memory budget, in bytes.
-    pub memory: usize,
-}
-
-impl Default for IndexOptions {
-    fn default() -> Self {
-        IndexOptions {
-            roots: vec![PathBuf::from("corpus")],
-            threads: 0,
-            memory: 200_000_000,
-        }
-    }
-}
-
-/// A file or line that could not be indexed.
-#[derive(Clone, Debug, Serialize)]
-pub struct Failure {
-    pub path: String,
-    pub line: Option<usize>,
-    pub error: String,
-}
-
-/// What an indexing job did.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct IndexReport {
-    pub files: usize,
-    pub articles: usize,
-    pub skipped: usize,
-    pub failed: Vec<Failure>,
-    pub bytes: u64,
-    pub elapsed_ms: u64,
-}
-
-/// Progress seen by an indexing job, for a progress bar.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Progress {
-    pub files_done: usize,
-    pub files_total: usize,
-    pub articles: usize,
-    pub bytes: u64,
-}
-
-/// Builds the index at `path` from the corpus roots: the committed index holds exactly
-/// the articles read now. Searchers keep seeing the previous commit until this one lands.
-pub fn build(
-    path: &Path,
-    table: Arc<AliasTable>,
-    opts: &IndexOptions,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Result<IndexReport> {
-    let start = Instant::now();
-    for root in &opts.roots {
-        if let Err(e) = std::fs::metadata(root) {
-            return Err(Error::io(root, e));
-        }
-    }
-    let gi = GazetteIndex::open_or_create(path, table.clone())?;
-    let writer: IndexWriter = gi
-        .index
-        .writer_with_num_threads(indexing_threads(opts.threads), opts.memory)
-        .map_err(|e| Error::index(path, e))?;
-    writer
-        .delete_all_documents()
-        .map_err(|e| Error::index(path, e))?;
-
-    let mut report = IndexReport::default();
-    let mut files = Vec::new();
-    for found in reader::walk(&opts.roots) {
-        match found {
-            Found::Article(p, f) => files.push((p, f)),
-            Found::Skipped(_) => report.skipped += 1,
-            Found::Failed(e) => report.failed.push(failure(&e)),
-        }
-    }
-    report.files = files.len();
-    let failures = Mutex::new(Vec::new());
-    let articles = AtomicUsize::new(0);
-    let bytes = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let total = files.len();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| Error::Invalid(format!("cannot start worker threads: {e}")))?;
-    pool.install(|| {
-        files.par_iter().for_each_init(
-            || DocBuilder::new(gi.fields, &table),
-            |builder, (file, format)| {
-                let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-                let mut batch = Vec::with_capacity(LANG_BATCH);
-                let mut prior = lang::SourcePrior::default();
-                let mut add = |batch: &mut Vec<Article>, prior: &mut lang::SourcePrior| {
-                    reader::assign_languages(batch, prior);
-                    for mut article in batch.drain(..) {
-                        let doc = builder.document(&mut article);
-                        // add_document only fails when the writer's threads died; the
-                        // commit below reports that.
-                        let _ = writer.add_document(doc);
-                        articles.fetch_add(1, Ordering::Relaxed);
-                    }
-                };
-                let errors = reader::read_file(file, *format, &mut |article| {
-                    batch.push(article);
-                    if batch.len() == LANG_BATCH {
-                        add(&mut batch, &mut prior);
-                    }
-                });
-                add(&mut batch, &mut prior);
-                if !errors.is_empty() {
-                    failures
-                        .lock()
-                        .expect("no panics while holding the lock")
-                        .extend(errors.iter().map(failure));
-                }
-                bytes.fetch_add(size as usize, Ordering::Relaxed);
-                let files_done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                progress(Progress {
-                    files_done,
-                    files_total: total,
-                    articles: articles.load(Ordering::Relaxed),
-                    bytes: bytes.load(Ordering::Relaxed) as u64,
-                });
-            },
-        )
-    });
-    report.failed.extend(
-        failures
-            .into_inner()
-            .expect("no panics while holding the lock"),
-    );
-    report.articles = articles.into_inner();
-    report.bytes = bytes.into_inner() as u64;
-    commit(writer, &gi, &opts.roots)?;
-    report.elapsed_ms = start.elapsed().as_millis() as u64;
-    Ok(report)
-}
-
-fn indexing_threads(threads: usize) -> usize {
-    let n = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
-    n.clamp(1, 8)
-}
-
-fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &[PathBuf]) -> Result<()> {
+/// Commits everything the writer holds, with this build's [`IndexInfo`] as payload, and
+/// waits for merges. The commit is atomic: readers see all of it or none.
+pub fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &[PathBuf]) -> Result<()> {
     let info = IndexInfo {
         schema: SCHEMA_VERSION,
         alias_fingerprint: gi.table.fingerprint().to_string(),
@@ -375,17 +227,55 @@ fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &[PathBuf]) -> Resu
     Ok(())
 }
 
-fn failure(e: &Error) -> Failure {
-    let (path, line) = match e {
-        Error::Io { path, .. } | Error::BadFile { path, .. } => (path.display().to_string(), None),
-        Error::Parse { path, line, .. } => (path.display().to_string(), Some(*line)),
-        _ => (String::new(), None),
-    };
-    Failure {
-        path,
-        line,
-        error: e.to_string(),
+/// What the index remembers of a source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FileState {
+    /// First 8 bytes of the BLAKE3 hash of the content.
+    pub hash: u64,
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime: u64,
+}
+
+/// The files the committed index holds articles of, with their states (read from fast
+/// fields: cheap even for hundreds of thousands of articles).
+pub fn manifest(gi: &GazetteIndex) -> Result<HashMap<String, FileState>> {
+    let err = |e| Error::index(&gi.path, e);
+    let reader = gi.index.reader().map_err(err)?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    let mut name = String::new();
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let Some(files) = ff.str("file").map_err(err)? else {
+            continue;
+        };
+        let hash = ff.u64("file_hash").map_err(err)?;
+        let size = ff.u64("file_size").map_err(err)?;
+        let mtime = ff.u64("file_mtime").map_err(err)?;
+        let alive = seg.alive_bitset();
+        for doc in 0..seg.max_doc() {
+            if alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            let Some(ord) = files.term_ords(doc).next() else {
+                continue;
+            };
+            name.clear();
+            if !files.ord_to_str(ord, &mut name).unwrap_or(false) || out.contains_key(&name) {
+                continue;
+            }
+            out.insert(
+                name.clone(),
+                FileState {
+                    hash: hash.first(doc).unwrap_or(0),
+                    size: size.first(doc).unwrap_or(0),
+                    mtime: mtime.first(doc).unwrap_or(0),
+                },
+            );
+        }
     }
+    Ok(out)
 }
 
 /// Turns articles into tantivy documents, keeping one analyzer per stemming group.
@@ -413,7 +303,8 @@ impl DocBuilder {
             .or_insert_with(|| analysis::analyzer(table, key))
     }
 
-    pub fn document(&mut self, article: &mut Article) -> TantivyDocument {
+    /// The document for an article read from a file in state `file`.
+    pub fn document(&mut self, article: &mut Article, file: &FileState) -> TantivyDocument {
         let f = self.fields;
         let lang = article.detect_lang().clone();
         let analyzer = self.analyzer(lang.code());
@@ -469,6 +360,10 @@ impl DocBuilder {
         if let Some(sig) = signature {
             doc.add_bytes(f.minhash, &sig.to_bytes());
         }
+        doc.add_text(f.file, &article.path);
+        doc.add_u64(f.file_hash, file.hash);
+        doc.add_u64(f.file_size, file.size);
+        doc.add_u64(f.file_mtime, file.mtime);
         doc
     }
 }

@@ -4,7 +4,8 @@
 //! [`lang`] identifies each article's language; [`analysis`] turns text into terms — the
 //! same analyzer for articles and queries — canonicalising every spelling of a place or
 //! person to one term; [`index`] stores articles in a tantivy index and commits them with
-//! the alias table's fingerprint. At query time [`search`] parses the query with the same
+//! the alias table's fingerprint; [`job`] runs incremental, locked, atomic indexing
+//! jobs. At query time [`search`] parses the query with the same
 //! analyzer, runs it, and [`passage`] cuts each hit into ranked passages with match and
 //! entity spans, grouping articles that [`similar`] finds to tell the same story; [`output`] prints them for a terminal or as JSON Lines. [`cli`] turns
 //! command-line flags into the option structs of these modules. The library never prints
@@ -14,6 +15,7 @@ pub mod analysis;
 pub mod cli;
 pub mod error;
 pub mod index;
+pub mod job;
 pub mod lang;
 pub mod output;
 pub mod passage;

@@ -270,7 +270,8 @@ enum JsonId {
     Number(i64),
 }
 
-fn parse_json_record(path: &Path, line: Option<usize>, text: &str) -> Result<Article, Error> {
+/// Parses one JSON article (a `.json` file, or line `line` of a JSON Lines file).
+pub fn parse_json_record(path: &Path, line: Option<usize>, text: &str) -> Result<Article, Error> {
     let rec: JsonArticle = serde_json::from_str(text).map_err(|e| Error::Parse {
         path: path.to_path_buf(),
         line: line.unwrap_or(e.line()),

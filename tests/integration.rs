@@ -5,4 +5,5 @@ mod util;
 
 mod aliases;
 mod cli;
+mod jobs;
 mod search;
