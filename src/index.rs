@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
-use crate::analysis::{self, AliasTable};
+use crate::analysis::{self, dispatch, AliasTable};
 use crate::error::{Error, Result};
 use crate::reader::Article;
 use crate::similar;
@@ -30,7 +30,7 @@ pub struct Fields {
     pub id: Field,
     /// The file the article came from (raw).
     pub path: Field,
-    /// Alias-aware, stemmed, pre-tokenized with the article's language analyzer.
+    /// Alias-aware, stemmed in the article's language (see `analysis::dispatch`).
     pub title: Field,
     pub body: Field,
     /// Exact spelling (lower case only), for `--exact`.
@@ -51,7 +51,7 @@ pub struct Fields {
     pub url: Field,
     pub place: Field,
     pub line: Field,
-    /// MinHash signature of the article's salient terms (see `similar`).
+    /// Signature of the article's salient terms (see `similar`).
     pub minhash: Field,
     /// The source file, its content hash, size and modification time: what an
     /// incremental job compares to decide whether a file changed.
@@ -227,6 +227,9 @@ pub fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &[PathBuf]) -> 
     Ok(())
 }
 
+/// How much of a body the near-duplicate signature looks at.
+const SALIENT_BYTES: usize = 2000;
+
 /// What the index remembers of a source file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FileState {
@@ -307,31 +310,28 @@ impl DocBuilder {
     pub fn document(&mut self, article: &mut Article, file: &FileState) -> TantivyDocument {
         let f = self.fields;
         let lang = article.detect_lang().clone();
-        let analyzer = self.analyzer(lang.code());
-        let title_tokens = analysis::analyze(analyzer, &article.title);
-        let body_tokens = analysis::analyze(analyzer, &article.body);
-        let mut salient = similar::salient_terms(&article.title, &title_tokens);
-        salient.extend(similar::salient_terms(&article.body, &body_tokens));
+        // Names and numbers of the story are in its title and lead: the salient terms
+        // for near-duplicate detection come from there (bounded cost per article).
+        // Names are never stemmed, so the unstemmed analyzer serves (and is cheaper).
+        let lead =
+            &article.body[..crate::reader::floor_char_boundary(&article.body, SALIENT_BYTES)];
+        let plain = self.analyzer("");
+        let mut salient =
+            similar::salient_terms(&article.title, &analysis::analyze(plain, &article.title));
+        salient.extend(similar::salient_terms(
+            lead,
+            &analysis::analyze(plain, lead),
+        ));
         salient.sort_unstable();
         salient.dedup();
         let signature = similar::Signature::of(&salient);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &article.id);
         doc.add_text(f.path, &article.path);
-        doc.add_pre_tokenized_text(
-            f.title,
-            PreTokenizedString {
-                text: String::new(),
-                tokens: title_tokens,
-            },
-        );
-        doc.add_pre_tokenized_text(
-            f.body,
-            PreTokenizedString {
-                text: String::new(),
-                tokens: body_tokens,
-            },
-        );
+        // tantivy analyses these in its indexing threads, with the stemmer the marker
+        // names (see `analysis::dispatch`).
+        doc.add_text(f.title, dispatch::mark(lang.code(), &article.title));
+        doc.add_text(f.body, dispatch::mark(lang.code(), &article.body));
         doc.add_text(f.title_exact, &article.title);
         doc.add_text(f.body_exact, &article.body);
         doc.add_text(f.title_text, &article.title);

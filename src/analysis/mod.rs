@@ -7,6 +7,7 @@
 
 pub mod alias;
 pub mod alias_filter;
+pub mod dispatch;
 pub mod normalize;
 pub mod segment;
 pub mod stem;
@@ -78,11 +79,12 @@ pub fn tokenizers(table: &Arc<AliasTable>, stem_key: &str) -> TokenizerManager {
     manager
 }
 
-/// Registers Gazette's analyzers on an opened index.
+/// Registers Gazette's analyzers on an opened index: the analysed fields dispatch on
+/// the language marker the indexer puts in front of their text.
 pub fn register(index: &tantivy::Index, table: &Arc<AliasTable>) {
     index
         .tokenizers()
-        .register(TOKENIZER, analyzer(table, NO_STEM));
+        .register(TOKENIZER, dispatch::LangDispatch::new(table.clone()));
     index
         .tokenizers()
         .register(EXACT_TOKENIZER, exact_analyzer());
