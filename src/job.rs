@@ -27,6 +27,9 @@ use crate::reader::{self, Article, Format, Found};
 /// together (a source's language shows within a few hundred articles).
 const BATCH: usize = 512;
 
+/// Segments with more articles than this are not merged further (see `run`).
+const MAX_MERGE_DOCS: usize = 100_000;
+
 /// How to run an indexing job.
 #[derive(Clone, Debug)]
 pub struct IndexOptions {
@@ -190,6 +193,11 @@ pub fn run(
         .index
         .writer_with_num_threads(indexing_threads(opts.threads), opts.memory)
         .map_err(|e| Error::index(&gi.path, e))?;
+    // Merging segments takes memory in proportion to their size: capping the size of
+    // segments that are merged keeps a job's memory from growing with the corpus.
+    let mut policy = tantivy::indexer::LogMergePolicy::default();
+    policy.set_max_docs_before_merge(MAX_MERGE_DOCS);
+    writer.set_merge_policy(Box::new(policy));
     if rebuilt.is_some() && swap_from.is_none() {
         writer
             .delete_all_documents()
