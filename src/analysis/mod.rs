@@ -236,6 +236,47 @@ cased = ["US", "U.S."]
     }
 
     #[test]
+    fn builtin_table_knows_every_oblast_centre() {
+        let t = AliasTable::builtin();
+        let mut a = analyzer(&t, NO_STEM);
+        for name in [
+            "Vinnytsia",
+            "Lutsk",
+            "Dnipro",
+            "Donetsk",
+            "Zhytomyr",
+            "Uzhhorod",
+            "Zaporizhzhia",
+            "Ivano-Frankivsk",
+            "Kyiv",
+            "Kropyvnytskyi",
+            "Luhansk",
+            "Lviv",
+            "Mykolaiv",
+            "Odesa",
+            "Poltava",
+            "Rivne",
+            "Sumy",
+            "Ternopil",
+            "Kharkiv",
+            "Kherson",
+            "Khmelnytskyi",
+            "Cherkasy",
+            "Chernivtsi",
+            "Chernihiv",
+            "Simferopol",
+            "Sevastopol",
+        ] {
+            let toks = analyze(&mut a, name);
+            assert_eq!(toks.len(), 1, "{name}: {toks:?}");
+            let e = t
+                .entity_of_term(&toks[0].text)
+                .unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(e.kind, Kind::Place, "{name}");
+        }
+    }
+
+    #[test]
     fn exact_analyzer_keeps_spellings_apart() {
         let toks = analyze(&mut exact_analyzer(), "Kiev Kyiv Kijów");
         let terms: Vec<_> = toks.iter().map(|t| t.text.as_str()).collect();
