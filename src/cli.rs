@@ -172,16 +172,36 @@ pub struct AliasesArgs {
     pub json: bool,
 }
 
-/// Runs a parsed command line.
+/// Runs a parsed command line. A panic (tantivy can panic on a damaged index file) is
+/// turned into one line of error: the user sees what to do, not a backtrace.
 pub fn run(cli: Cli) -> Result<Exit> {
     let color = color_choice(cli.color);
     let table = load_table(cli.aliases.as_deref())?;
-    match &cli.command {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
         Command::Index(args) => run_index(&cli, args, table),
         Command::Search(args) => run_search(&cli, args, table, color),
         Command::Stats(args) => run_stats(&cli, args, table),
         Command::Aliases(args) => run_aliases(args, &table),
-    }
+    }));
+    outcome.unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown cause");
+        Err(match &cli.command {
+            Command::Search(_) | Command::Stats(_) => anyhow::anyhow!(
+                "index {}: damaged or unreadable ({what}); rebuild it with `gazette index --rebuild`",
+                cli.index.display()
+            ),
+            _ => anyhow::anyhow!("internal error ({what}); nothing was committed"),
+        })
+    })
+}
+
+/// Keeps panic messages off the terminal: `run` reports them as errors.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {}));
 }
 
 /// Whether an error is a closed pipe (`gazette search x | head`): not a failure.

@@ -9,11 +9,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// path so that the message printed at the edge (`{:#}`) is actionable on its own.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
+    // The cause is part of the message, not a `source`: `{:#}` would print it twice.
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}:{line}: {reason}")]
     Parse {
@@ -34,11 +34,10 @@ pub enum Error {
         "index {path}: another `gazette index` is writing to this index; wait for it or pass --wait"
     )]
     Locked { path: PathBuf },
-    #[error("index {path}: {source}")]
+    #[error("index {path}: {cause}")]
     Index {
         path: PathBuf,
-        #[source]
-        source: tantivy::TantivyError,
+        cause: tantivy::TantivyError,
     },
     #[error("query: {0}")]
     Query(String),
@@ -47,10 +46,10 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 
@@ -58,7 +57,22 @@ impl Error {
         let path = path.into();
         match source {
             tantivy::TantivyError::LockFailure(..) => Error::Locked { path },
-            source => Error::Index { path, source },
+            // tantivy's own words for a damaged file are long and technical; what the user
+            // needs is that the index is damaged and how to repair it.
+            tantivy::TantivyError::OpenReadError(_)
+            | tantivy::TantivyError::DataCorruption(_)
+            | tantivy::TantivyError::IoError(_) => {
+                let what = match source {
+                    tantivy::TantivyError::OpenReadError(_) => "a file of the index cannot be read",
+                    tantivy::TantivyError::DataCorruption(_) => "corrupted data",
+                    _ => "an I/O error while reading it",
+                };
+                Error::BadIndex {
+                    path,
+                    reason: format!("damaged ({what}); rebuild it with `gazette index --rebuild`"),
+                }
+            }
+            cause => Error::Index { path, cause },
         }
     }
 }

@@ -126,7 +126,10 @@ pub fn run(
 
     // An index of another schema (older Gazette) cannot take the new documents: build a
     // fresh one beside it and swap it in when it is complete.
-    let (gi, swap_from) = match GazetteIndex::open_or_create(path, table.clone()) {
+    // A damaged index is found out when opening it or reading its manifest.
+    let opened = GazetteIndex::open_or_create(path, table.clone())
+        .and_then(|gi| index::manifest(&gi).map(|_| gi));
+    let (gi, swap_from) = match opened {
         Ok(gi) => (gi, None),
         Err(Error::BadIndex { reason, .. }) => {
             let fresh = sibling(path, "rebuild");

@@ -8,6 +8,7 @@ use gazette::cli::{self, Cli, Exit};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli::quiet_panics();
     let code = match cli::run(cli) {
         Ok(exit) => exit,
         Err(err) if cli::is_broken_pipe(&err) => Exit::Hits,

@@ -191,12 +191,31 @@ pub fn read_file(path: &Path, format: Format, sink: &mut dyn FnMut(Article)) -> 
     }
 }
 
+/// Largest `.txt`, `.md` or `.json` file read as one article: beyond this it is not an
+/// article but a dump, and reading it whole would make memory grow with the input.
+pub const MAX_ARTICLE_BYTES: u64 = 32 << 20;
+/// Longest JSON Lines line read; longer lines are reported and skipped unbuffered.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
 /// Reads a whole file as UTF-8. Invalid UTF-8 is decoded lossily (U+FFFD) rather than
-/// losing the article; a file with NUL bytes is binary and refused.
+/// losing the article; a file with NUL bytes is binary and refused, and so is one too
+/// large to be an article.
 fn read_to_string(path: &Path) -> Result<String, Error> {
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if size > MAX_ARTICLE_BYTES {
+        return Err(Error::BadFile {
+            path: path.to_path_buf(),
+            reason: format!(
+                "{:.0} MB is too large for one article (limit {} MB); use JSON Lines for collections",
+                size as f64 / 1e6,
+                MAX_ARTICLE_BYTES >> 20
+            ),
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_ARTICLE_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, e))?;
     if bytes.contains(&0) {
         return Err(Error::BadFile {
@@ -210,7 +229,8 @@ fn read_to_string(path: &Path) -> Result<String, Error> {
     })
 }
 
-/// Streams a JSON Lines file line by line, so memory does not grow with the file.
+/// Streams a JSON Lines file line by line, so memory does not grow with the file; a line
+/// longer than [`MAX_LINE_BYTES`] is reported and skipped without being held.
 fn read_json_lines(path: &Path, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
     let file = match File::open(path) {
         Ok(f) => f,
@@ -222,23 +242,61 @@ fn read_json_lines(path: &Path, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
     let mut line_no = 0;
     loop {
         buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                errors.push(Error::io(path, e));
+        let (mut read_any, mut too_long, mut eof) = (false, false, false);
+        loop {
+            let available = match reader.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    errors.push(Error::io(path, e));
+                    return errors;
+                }
+            };
+            if available.is_empty() {
+                eof = true;
+                break;
+            }
+            read_any = true;
+            let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (&available[..i], i + 1),
+                None => (available, available.len()),
+            };
+            if !too_long {
+                if buf.len() + chunk.len() > MAX_LINE_BYTES {
+                    too_long = true;
+                    buf = Vec::new();
+                } else {
+                    buf.extend_from_slice(chunk);
+                }
+            }
+            let line_done = done > chunk.len();
+            reader.consume(done);
+            if line_done {
                 break;
             }
         }
+        if !read_any && eof {
+            break;
+        }
         line_no += 1;
-        let line = String::from_utf8_lossy(&buf);
-        let line = line.trim();
-        if line.is_empty() {
+        if too_long {
+            errors.push(Error::Parse {
+                path: path.to_path_buf(),
+                line: line_no,
+                reason: format!("line longer than {} MB, skipped", MAX_LINE_BYTES >> 20),
+            });
             continue;
         }
-        match parse_json_record(path, Some(line_no), line) {
-            Ok(a) => sink(a),
-            Err(e) => errors.push(e),
+        let line = String::from_utf8_lossy(&buf);
+        let line = line.trim();
+        if !line.is_empty() {
+            match parse_json_record(path, Some(line_no), line) {
+                Ok(a) => sink(a),
+                Err(e) => errors.push(e),
+            }
+        }
+        if eof {
+            break;
         }
     }
     errors
@@ -272,6 +330,15 @@ enum JsonId {
 
 /// Parses one JSON article (a `.json` file, or line `line` of a JSON Lines file).
 pub fn parse_json_record(path: &Path, line: Option<usize>, text: &str) -> Result<Article, Error> {
+    // serde would also read a struct from an array (["id", "title"]): an article is an
+    // object.
+    if !text.trim_start().starts_with('{') {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            line: line.unwrap_or(1),
+            reason: "invalid article JSON: expected an object {...}".into(),
+        });
+    }
     let rec: JsonArticle = serde_json::from_str(text).map_err(|e| Error::Parse {
         path: path.to_path_buf(),
         line: line.unwrap_or(e.line()),

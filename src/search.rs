@@ -22,6 +22,12 @@ use crate::lang::Lang;
 use crate::passage::{self, Literal, Mark, PassageOptions};
 use crate::similar::{self, Signature};
 
+/// Longest query accepted, in characters: far beyond any typed query, short enough that
+/// parsing and matching stay fast.
+pub const MAX_QUERY_CHARS: usize = 10_000;
+/// Deepest parenthesis nesting accepted (the parser recurses per level).
+pub const MAX_QUERY_DEPTH: usize = 32;
+
 /// Title matches count this much more than body matches.
 pub const TITLE_BOOST: f32 = 2.0;
 /// How much of the article's own score a passage inherits.
@@ -313,6 +319,29 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
     let text = opts.query.trim();
     if text.is_empty() {
         return Err(Error::Query("the query is empty".into()));
+    }
+    if !text.chars().any(char::is_alphanumeric) {
+        return Err(Error::Query(format!("{text:?} has no words to search for")));
+    }
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(Error::Query(format!(
+            "the query is {chars} characters long; the limit is {MAX_QUERY_CHARS}"
+        )));
+    }
+    let mut depth = 0usize;
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth > MAX_QUERY_DEPTH {
+            return Err(Error::Query(format!(
+                "parentheses nested more than {MAX_QUERY_DEPTH} deep at character {}",
+                i + 1
+            )));
+        }
     }
     let (mut ast, errors) = query_grammar::parse_query_lenient(text);
     if let Some(e) = errors.first() {

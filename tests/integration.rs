@@ -6,4 +6,5 @@ mod util;
 mod aliases;
 mod cli;
 mod jobs;
+mod reliability;
 mod search;
