@@ -128,6 +128,9 @@ pub struct GazetteIndex {
     pub path: PathBuf,
     pub table: Arc<AliasTable>,
     pub info: Option<IndexInfo>,
+    /// Opened on first use and kept: opening a reader loads every segment's metadata,
+    /// too costly to repeat per search in a long-lived process.
+    reader: std::sync::OnceLock<tantivy::IndexReader>,
 }
 
 /// Whether `path` holds an index at all (tantivy's meta.json).
@@ -166,6 +169,7 @@ impl GazetteIndex {
             path: path.to_path_buf(),
             table,
             info,
+            reader: std::sync::OnceLock::new(),
         })
     }
 
@@ -178,6 +182,21 @@ impl GazetteIndex {
         let (schema, _) = Fields::schema();
         Index::create_in_dir(path, schema).map_err(|e| Error::index(path, e))?;
         Self::open(path, table)
+    }
+
+    /// A searcher on the index as of when it was first asked for (this process sees one
+    /// commit: searches during a job keep seeing the commit they started with).
+    pub fn searcher(&self) -> Result<tantivy::Searcher> {
+        if let Some(r) = self.reader.get() {
+            return Ok(r.searcher());
+        }
+        let reader = self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| Error::index(&self.path, e))?;
+        Ok(self.reader.get_or_init(|| reader).searcher())
     }
 
     /// Whether the index was built with another alias table or schema than this process
@@ -244,8 +263,7 @@ pub struct FileState {
 /// fields: cheap even for hundreds of thousands of articles).
 pub fn manifest(gi: &GazetteIndex) -> Result<HashMap<String, FileState>> {
     let err = |e| Error::index(&gi.path, e);
-    let reader = gi.index.reader().map_err(err)?;
-    let searcher = reader.searcher();
+    let searcher = gi.searcher()?;
     let mut out = HashMap::new();
     let mut name = String::new();
     for seg in searcher.segment_readers() {
@@ -434,8 +452,7 @@ pub fn stats(gi: &GazetteIndex) -> Result<Stats> {
     use tantivy::aggregation::agg_req::Aggregations;
     use tantivy::aggregation::AggregationCollector;
     let err = |e| Error::index(&gi.path, e);
-    let reader = gi.index.reader().map_err(err)?;
-    let searcher = reader.searcher();
+    let searcher = gi.searcher()?;
     let req: Aggregations = serde_json::from_value(serde_json::json!({
         "lang": {"terms": {"field": "lang", "size": 1000}},
         "source": {"terms": {"field": "source_key", "size": 100000}},

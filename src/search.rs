@@ -134,8 +134,7 @@ struct Prepared {
 /// Searches `gi` and returns ranked passages.
 pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> {
     let start = Instant::now();
-    let reader = gi.index.reader().map_err(|e| Error::index(&gi.path, e))?;
-    let searcher = reader.searcher();
+    let searcher = gi.searcher()?;
     let prepared = prepare(gi, &searcher, opts)?;
     let want = opts.offset + opts.limit;
     // Passages come from the best articles; a few more than needed let a strong passage
@@ -257,8 +256,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
 /// The ids of every article matching `query` (alias-aware), for evaluation and tools
 /// that need the whole answer rather than ranked passages.
 pub fn matching_ids(gi: &GazetteIndex, query: &str) -> Result<Vec<String>> {
-    let reader = gi.index.reader().map_err(|e| Error::index(&gi.path, e))?;
-    let searcher = reader.searcher();
+    let searcher = gi.searcher()?;
     let opts = SearchOptions {
         query: query.to_string(),
         ..SearchOptions::default()

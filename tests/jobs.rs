@@ -1,7 +1,6 @@
 //! Re-indexing jobs: incremental runs, the writer lock, searches during a rebuild, and
 //! jobs killed at several points.
 
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::util::*;
@@ -121,13 +120,7 @@ fn big_corpus(d: &Dir, copies: usize) {
 fn second_job_stops_at_once_or_waits() {
     let d = Dir::new();
     big_corpus(&d, 60);
-    let bin = assert_cmd::cargo::cargo_bin("gazette");
-    let mut first = Command::new(&bin)
-        .current_dir(d.path())
-        .args(["index", "corpus", "--index", "idx", "--quiet"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = d.spawn(&["index", "corpus", "--index", "idx", "--quiet"]);
     // Wait until the first job holds the lock (its lock file exists), then start a second.
     let t = Instant::now();
     while !d.path().join("idx/.gazette-job.lock").exists() && t.elapsed() < Duration::from_secs(10)
@@ -164,13 +157,7 @@ fn searches_during_a_rebuild_always_get_a_full_answer() {
     let full = d.search_json(&["Kiev", "-n", "5"]).0;
     let hits = summary(&full)["hits"].clone();
     assert!(hits.as_u64().unwrap() > 100);
-    let bin = assert_cmd::cargo::cargo_bin("gazette");
-    let mut job = Command::new(&bin)
-        .current_dir(d.path())
-        .args(["index", "corpus", "--index", "idx", "--rebuild", "--quiet"])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut job = d.spawn(&["index", "corpus", "--index", "idx", "--rebuild", "--quiet"]);
     let mut searches = 0;
     while job.try_wait().unwrap().is_none() {
         let (recs, code) = d.search_json(&["Kiev", "-n", "5"]);
@@ -191,18 +178,12 @@ fn a_killed_job_leaves_the_last_commit_and_the_next_run_finishes() {
     report(&d, &[]);
     let total = 40 * 15 * 4;
     // Grow the corpus, then kill jobs at several moments.
-    let bin = assert_cmd::cargo::cargo_bin("gazette");
     d.write(
         "corpus/extra.md",
         "# Extra\n\nAn extra article about Kharkov.\n",
     );
     for delay_ms in [0u64, 30, 120, 400] {
-        let mut job = Command::new(&bin)
-            .current_dir(d.path())
-            .args(["index", "corpus", "--index", "idx", "--rebuild", "--quiet"])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut job = d.spawn(&["index", "corpus", "--index", "idx", "--rebuild", "--quiet"]);
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = job.kill(); // SIGKILL
         let _ = job.wait();

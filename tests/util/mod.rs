@@ -66,6 +66,17 @@ impl Dir {
         c
     }
 
+    /// Starts the binary in this directory without waiting for it (stdout discarded).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("gazette"))
+            .current_dir(self.path())
+            .env_clear()
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().unwrap()
     }
