@@ -19,7 +19,7 @@ use crate::output::json::JsonPrinter;
 use crate::output::terminal::TerminalPrinter;
 use crate::output::{print_results, Printer};
 use crate::passage::PassageOptions;
-use crate::search::{self, Filters, SearchOptions, Sort};
+use crate::search::{self, Filters, Grouping, SearchOptions, Sort};
 
 /// Exit codes, in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -384,7 +384,15 @@ fn run_search(
             SortBy::Relevance => Sort::Relevance,
             SortBy::Date => Sort::Date,
         },
-        group: !args.no_group,
+        // People get one entry per story; JSON keeps every passage and says which
+        // repeat which, so that programs decide.
+        group: if args.no_group {
+            Grouping::Off
+        } else if args.json {
+            Grouping::Annotate
+        } else {
+            Grouping::Fold
+        },
     };
     let gi = open_for_search(cli, table.clone())?;
     let results = search::search(&gi, &opts)?;

@@ -53,6 +53,19 @@ pub enum Sort {
     Date,
 }
 
+/// How articles telling the same story (see `similar`) are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    /// Their passages fold into the best-ranked one's, which lists them in `similar`
+    /// (for people: one story, one entry).
+    Fold,
+    /// Their passages stay, each naming the article it repeats in `same_story_as`; the
+    /// best-ranked one lists the others in `similar` (for programs, which decide).
+    Annotate,
+    /// No grouping.
+    Off,
+}
+
 /// A search request.
 #[derive(Clone, Debug)]
 pub struct SearchOptions {
@@ -66,8 +79,8 @@ pub struct SearchOptions {
     pub passages: PassageOptions,
     pub filters: Filters,
     pub sort: Sort,
-    /// Fold passages of articles that tell the same story into the best one.
-    pub group: bool,
+    /// What to do with articles that tell the same story as a better-ranked one.
+    pub group: Grouping,
 }
 
 impl Default for SearchOptions {
@@ -80,7 +93,7 @@ impl Default for SearchOptions {
             passages: PassageOptions::default(),
             filters: Filters::default(),
             sort: Sort::Relevance,
-            group: true,
+            group: Grouping::Fold,
         }
     }
 }
@@ -112,8 +125,11 @@ pub struct Hit {
     /// Spans in `text` (byte offsets relative to the passage).
     pub matches: Vec<Mark>,
     pub entities: Vec<Mark>,
-    /// Other articles telling the same story, folded into this passage (best first).
+    /// Other articles telling the same story (best first); on the first passage of the
+    /// best-ranked article of a story.
     pub similar: Vec<Arc<ArticleMeta>>,
+    /// The better-ranked article this one tells the same story as (`Grouping::Annotate`).
+    pub same_story_as: Option<Arc<ArticleMeta>>,
 }
 
 /// The answer to a search.
@@ -141,7 +157,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     // of a lower-ranked article surface.
     let candidates = (want + 10).max(opts.limit * 2);
     // Grouping folds passages away: look at more articles so that a page stays full.
-    let candidates = if opts.group {
+    let candidates = if opts.group == Grouping::Fold {
         candidates * 2
     } else {
         candidates
@@ -223,6 +239,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
                 matches: p.matches.iter().map(rel).collect(),
                 entities: p.entities.iter().map(rel).collect(),
                 similar: Vec::new(),
+                same_story_as: None,
             });
         }
     }
@@ -233,8 +250,8 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             db.cmp(&da).then(b.score.total_cmp(&a.score))
         }),
     }
-    if opts.group {
-        all = group_similar(all, &signatures);
+    if opts.group != Grouping::Off {
+        all = group_similar(all, &signatures, opts.group);
     }
     let hits: Vec<Hit> = all
         .into_iter()
@@ -273,9 +290,14 @@ pub fn matching_ids(gi: &GazetteIndex, query: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-/// Folds the passages of articles that tell the same story as a better-ranked article
-/// into that article's first passage, which lists them in `similar`.
-fn group_similar(hits: Vec<Hit>, signatures: &HashMap<String, Option<Signature>>) -> Vec<Hit> {
+/// Finds the articles that tell the same story as a better-ranked article: lists them
+/// in that article's first passage (`similar`), and folds their passages away or marks
+/// them (`same_story_as`).
+fn group_similar(
+    hits: Vec<Hit>,
+    signatures: &HashMap<String, Option<Signature>>,
+    mode: Grouping,
+) -> Vec<Hit> {
     let mut leaders: Vec<(String, usize)> = Vec::new(); // article id → index in `out`
     let mut leader_of: HashMap<String, Option<usize>> = HashMap::new(); // None: is a leader
     let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
@@ -286,7 +308,16 @@ fn group_similar(hits: Vec<Hit>, signatures: &HashMap<String, Option<Signature>>
                 out.push(hit);
                 continue;
             }
-            Some(Some(_)) => continue,
+            Some(Some(at)) => {
+                if mode == Grouping::Annotate {
+                    let leader = out[*at].article.clone();
+                    out.push(Hit {
+                        same_story_as: Some(leader),
+                        ..hit
+                    });
+                }
+                continue;
+            }
             None => {}
         }
         let sig = signatures.get(&id).and_then(Option::as_ref);
@@ -302,6 +333,13 @@ fn group_similar(hits: Vec<Hit>, signatures: &HashMap<String, Option<Signature>>
             Some(&(_, at)) => {
                 out[at].similar.push(hit.article.clone());
                 leader_of.insert(id, Some(at));
+                if mode == Grouping::Annotate {
+                    let leader = out[at].article.clone();
+                    out.push(Hit {
+                        same_story_as: Some(leader),
+                        ..hit
+                    });
+                }
             }
             None => {
                 leaders.push((id.clone(), out.len()));

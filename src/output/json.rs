@@ -25,6 +25,7 @@ struct PassageRecord<'a> {
     matches: Vec<MatchRecord<'a>>,
     entities: Vec<EntityRecord<'a>>,
     similar: Vec<ArticleRecord<'a>>,
+    same_story_as: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -127,6 +128,7 @@ impl<W: Write> Printer for JsonPrinter<W> {
                 .filter_map(|m| entity_record(&table, text, m))
                 .collect(),
             similar: hit.similar.iter().map(|a| ArticleRecord::of(a)).collect(),
+            same_story_as: hit.same_story_as.as_ref().map(|a| a.id.as_str()),
         };
         self.line(&record)
     }
