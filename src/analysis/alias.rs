@@ -91,7 +91,8 @@ pub enum Case {
 pub struct AliasTable {
     entities: Vec<Entity>,
     by_id: HashMap<String, u32>,
-    forms: HashMap<String, Form>,
+    /// Word form (FNV-1a hash of the normalised form) → class.
+    forms: HashMap<u64, Form>,
     keys: HashMap<Vec<u32>, Key>,
     max_words: usize,
     fingerprint: String,
@@ -184,7 +185,7 @@ impl AliasTable {
         // Pass 1: every word of every spelling gets an id; every form (the word itself
         // and its generated case forms) records who claims it.
         let mut word_ids: HashMap<String, u32> = HashMap::default();
-        let mut claims: HashMap<String, Vec<Claim>> = HashMap::default();
+        let mut claims: Vec<(u64, Claim)> = Vec::new();
         let mut spelled: Vec<(u32, Vec<String>, Case)> = Vec::new();
         let mut max_words = 1;
         let mut spelling_count = 0;
@@ -217,13 +218,15 @@ impl AliasTable {
                 for w in &words {
                     let next = word_ids.len() as u32;
                     let wid = *word_ids.entry(w.clone()).or_insert(next);
-                    for (form, short) in inflections(w, multi) {
-                        claims.entry(form).or_default().push(Claim {
+                    for (i, (form, short)) in inflections(w, multi).into_iter().enumerate() {
+                        let claim = Claim {
                             word: wid,
                             entity: ei as u32,
-                            base: false,
+                            // The first form is the word itself.
+                            base: i == 0,
                             short,
-                        });
+                        };
+                        claims.push((form, claim));
                     }
                 }
                 let joined = words.join(" ");
@@ -234,13 +237,7 @@ impl AliasTable {
                 spelled.push((ei as u32, words, case));
             }
         }
-        for (w, &wid) in &word_ids {
-            if let Some(cl) = claims.get_mut(w) {
-                cl.iter_mut()
-                    .filter(|c| c.word == wid)
-                    .for_each(|c| c.base = true);
-            }
-        }
+        claims.sort_unstable_by_key(|(form, c)| (*form, c.word, !c.base));
         // Pass 2: a form joins the words that claim it into one class when they belong
         // to the same entity (Кривого: Кривий and Кривой). A form that is a spelling's
         // own word belongs to that word; a generated form claimed by two entities
@@ -248,9 +245,10 @@ impl AliasTable {
         let mut uf = UnionFind {
             parent: (0..word_ids.len() as u32).collect(),
         };
-        let mut forms: HashMap<String, Form> =
-            HashMap::with_capacity_and_hasher(claims.len(), Default::default());
-        for (form, cl) in claims {
+        let mut forms: HashMap<u64, Form> = HashMap::default();
+        for group in claims.chunk_by(|a, b| a.0 == b.0) {
+            let form = group[0].0;
+            let cl: Vec<&Claim> = group.iter().map(|(_, c)| c).collect();
             let owners: Vec<u32> = match cl.iter().find(|c| c.base) {
                 Some(b) => cl
                     .iter()
@@ -281,7 +279,10 @@ impl AliasTable {
         let mut keys: HashMap<Vec<u32>, Key> = HashMap::default();
         let mut conflicts = Vec::new();
         for (ei, words, case) in spelled {
-            let seq: Vec<u32> = words.iter().map(|w| forms[w.as_str()].class).collect();
+            let seq: Vec<u32> = words
+                .iter()
+                .map(|w| forms[&fnv(FNV_START, w)].class)
+                .collect();
             match keys.get(&seq) {
                 Some(k) if k.entity != ei => conflicts.push(format!(
                     "spelling \"{}\" of entity `{}` is also a spelling of `{}`",
@@ -346,7 +347,7 @@ impl AliasTable {
 
     /// The class of a normalised word form, if any name uses it.
     pub(crate) fn form(&self, word: &str) -> Option<Form> {
-        self.forms.get(word).copied()
+        self.forms.get(&fnv(FNV_START, word)).copied()
     }
 
     /// The entity a sequence of word classes spells, and what case it needs.
@@ -384,8 +385,9 @@ fn is_cyrillic_word(w: &str) -> bool {
 
 /// A word and its generated case forms, each with whether its stem is short (such forms
 /// are only trusted inside multi-word names). Latin words are not inflected.
-fn inflections(word: &str, multi: bool) -> Vec<(String, bool)> {
-    let mut out = vec![(word.to_string(), false)];
+fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
+    let word_hash = fnv(FNV_START, word);
+    let mut out = vec![(word_hash, false)];
     if !is_cyrillic_word(word) {
         return out;
     }
@@ -433,9 +435,11 @@ fn inflections(word: &str, multi: bool) -> Vec<(String, bool)> {
         } else {
             MASC_ENDINGS
         };
+        // Forms are hashed, never built: the stem's hash continues over each ending.
+        let stem_hash = fnv(FNV_START, &stem);
         for e in endings {
-            let form = format!("{stem}{e}");
-            if form != word {
+            let form = fnv(stem_hash, e);
+            if form != word_hash {
                 out.push((form, short));
             }
         }
@@ -451,11 +455,24 @@ fn inflections(word: &str, multi: bool) -> Vec<(String, bool)> {
             }) {
                 *c.last_mut().expect("non-empty stem") = soft;
                 c.push('і');
-                out.push((c.into_iter().collect(), short));
+                out.push((fnv(FNV_START, &c.into_iter().collect::<String>()), short));
             }
         }
     }
     out
+}
+
+/// FNV-1a, 64 bits. Byte-wise, so a hash can be continued over a suffix: the table keys
+/// word forms by hash instead of building ~200,000 strings at start-up (a collision
+/// between a text word and a name form is about a 1 in 10^14 chance per word).
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv(mut h: u64, s: &str) -> u64 {
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// Parses a table file. Errors name the file and line.
