@@ -55,11 +55,10 @@ fn main() {
         .iter()
         .filter(|a| gazette::lang::detect(&format!("{}.\n{}", a.title, a.body)).code() == "en")
         .count();
-    let mut prior = gazette::lang::SourcePrior::default();
     let mut wrong_en: BTreeMap<String, usize> = BTreeMap::new();
     let mut ok_en = 0;
     for batch in all.chunks_mut(512) {
-        assign_languages(batch, &mut prior);
+        assign_languages(batch, &mut gazette::lang::SourcePrior::default());
         for a in batch.iter() {
             match a.lang.as_ref().map(|l| l.to_string()).as_deref() {
                 Some("en") => ok_en += 1,

@@ -305,14 +305,15 @@ fn index_files(
         for _ in 0..threads {
             scope.spawn(|| {
                 let mut builder = DocBuilder::new(gi.fields, table);
-                let mut prior = SourcePrior::default();
                 loop {
                     let batch = match rx.lock().expect("no worker panics holding it").recv() {
                         Ok(b) => b,
                         Err(_) => break,
                     };
                     let mut batch = batch;
-                    reader::assign_languages(&mut batch.articles, &mut prior);
+                    // The prior is per batch (articles of one file): languages then do
+                    // not depend on which worker saw what before.
+                    reader::assign_languages(&mut batch.articles, &mut SourcePrior::default());
                     for mut a in batch.articles {
                         // add_document fails only when tantivy's threads died; the
                         // commit reports that.
