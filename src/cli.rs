@@ -332,12 +332,23 @@ impl<'a> IndexRecord<'a> {
 /// first use, with one line on stderr saying so.
 fn open_for_search(cli: &Cli, table: Arc<AliasTable>) -> Result<GazetteIndex> {
     let is_default = cli.index == Path::new(DEFAULT_INDEX);
-    if is_default && !index::exists(&cli.index) && Path::new(DEFAULT_CORPUS).is_dir() {
+    // No index yet, or one another first search is still building (created, never
+    // committed): build it, or wait for that build.
+    let unbuilt = || {
+        !index::exists(&cli.index)
+            || GazetteIndex::open(&cli.index, table.clone()).is_ok_and(|gi| gi.info.is_none())
+    };
+    if is_default && Path::new(DEFAULT_CORPUS).is_dir() && unbuilt() {
         eprintln!(
             "gazette: no index in {}/ yet; building it from {}/ (once)",
             DEFAULT_INDEX, DEFAULT_CORPUS
         );
-        job::run(&cli.index, table.clone(), &IndexOptions::default(), &|_| {})?;
+        // Two first searches at once: the second waits for the first one's build.
+        let opts = IndexOptions {
+            wait: true,
+            ..IndexOptions::default()
+        };
+        job::run(&cli.index, table.clone(), &opts, &|_| {})?;
     }
     let gi = GazetteIndex::open(&cli.index, table)?;
     if let Some(why) = gi.staleness() {
