@@ -204,3 +204,30 @@ fn stats_counts_languages_and_sources() {
     let human = stdout(&d.run(&["stats", "--index", "idx"]));
     assert!(human.contains("articles   17"), "{human}");
 }
+
+#[test]
+fn first_searches_started_together_both_get_full_answers() {
+    let d = Dir::new();
+    d.copy_fixtures("corpus");
+    std::fs::create_dir(d.path().join("index")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    let spawn = || {
+        std::process::Command::new(&bin)
+            .current_dir(d.path())
+            .env_clear()
+            .args(["search", "Kyiv", "--json", "--no-group"])
+            .output()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(spawn);
+        let b = s.spawn(spawn);
+        (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+    });
+    for out in [a, b] {
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("stale"), "{}", stderr(&out));
+        let last = stdout(&out).lines().last().unwrap().to_string();
+        let s: serde_json::Value = serde_json::from_str(&last).unwrap();
+        assert_eq!(s["hits"], 11, "{s}");
+    }
+}
