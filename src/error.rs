@@ -56,6 +56,14 @@ impl Error {
     pub fn index(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Self {
         let path = path.into();
         match source {
+            tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::IoError(e), _) => {
+                Error::BadIndex {
+                    path,
+                    reason: format!(
+                        "cannot take tantivy's lock file in it ({e}); tantivy needs to write a lock file even to read: make the folder writable, or search a writable copy"
+                    ),
+                }
+            }
             tantivy::TantivyError::LockFailure(..) => Error::Locked { path },
             // tantivy's own words for a damaged file are long and technical; what the user
             // needs is that the index is damaged and how to repair it.

@@ -152,7 +152,11 @@ impl GazetteIndex {
         }
         let index = Index::open_in_dir(path).map_err(|e| Error::BadIndex {
             path: path.to_path_buf(),
-            reason: format!("cannot open ({e}); rebuild it with `gazette index --rebuild`"),
+            reason: if format!("{e:?}").contains("PermissionDenied") {
+                "permission denied reading it; check the folder's permissions".to_string()
+            } else {
+                format!("cannot open ({e}); rebuild it with `gazette index --rebuild`")
+            },
         })?;
         let (schema, fields) = Fields::schema();
         if index.schema() != schema {

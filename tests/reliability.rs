@@ -125,3 +125,109 @@ fn bad_queries_give_clear_errors_or_sensible_results() {
     let out = d.run(&["search", "--index", "idx", &"Kiev Kharkov ".repeat(300)]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// Runs the binary as the unprivileged user `nobody` (tests run as root here, and root
+/// reads and writes everything): `None` where that is not possible.
+fn as_nobody(d: &Dir, args: &[&str]) -> Option<std::process::Output> {
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"));
+    if !root || !setpriv.exists() {
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("gazette");
+    // nobody must reach the binary and the test folder.
+    let mut p = Some(bin.as_path());
+    while let Some(dir) = p.and_then(|p| p.parent()) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir).ok()?.permissions().mode();
+        if mode & 0o001 == 0 {
+            return None;
+        }
+        p = Some(dir);
+    }
+    std::process::Command::new(setpriv)
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(&bin)
+        .args(args)
+        .current_dir(d.path())
+        .env_clear()
+        .output()
+        .ok()
+}
+
+#[test]
+fn permission_denied_and_read_only_indexes_are_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::indexed();
+    let open = |p: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    open(d.path(), 0o777);
+    d.write("corpus/secret.txt", "Secret\nNobody may read this.\n");
+    open(&d.path().join("corpus/secret.txt"), 0o000);
+    d.write(
+        "corpus/locked/inside.txt",
+        "Locked\nInside a closed folder.\n",
+    );
+    open(&d.path().join("corpus/locked"), 0o000);
+    // The index belongs to root: unreadable for nobody at first, then readable but not
+    // writable.
+    let Some(out) = as_nobody(&d, &["search", "--index", "idx", "Kiev", "--json"]) else {
+        eprintln!("skipped: cannot run as nobody here");
+        return;
+    };
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("permission denied reading it"),
+        "{}",
+        stderr(&out)
+    );
+    for e in std::fs::read_dir(d.path().join("idx")).unwrap() {
+        open(&e.unwrap().path(), 0o644);
+    }
+    // Readable but read-only: tantivy must write a lock file even to read; one line
+    // says so.
+    let out = as_nobody(&d, &["search", "--index", "idx", "Kiev", "--json"]).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("gazette: index idx: cannot take tantivy's lock file"),
+        "{err}"
+    );
+    assert!(err.contains("make the folder writable"), "{err}");
+    // Indexing into it fails with one line naming the index.
+    let out = as_nobody(&d, &["index", "corpus", "--index", "idx"]).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("gazette: idx/.gazette-job.lock: Permission denied"),
+        "{err}"
+    );
+    // Into a fresh index, unreadable files and folders are reported and the rest indexed.
+    let out = as_nobody(&d, &["index", "corpus", "--index", "mine", "--json"]).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let r: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let failed: Vec<String> = r["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["error"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.contains("corpus/secret.txt") && e.contains("Permission denied")),
+        "{failed:?}"
+    );
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.contains("corpus/locked") && e.contains("Permission denied")),
+        "{failed:?}"
+    );
+    assert_eq!(r["total_articles"], 17, "{r}");
+}
