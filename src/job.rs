@@ -127,15 +127,17 @@ pub fn run(
     // An index of another schema (older Gazette) cannot take the new documents: build a
     // fresh one beside it and swap it in when it is complete.
     // A damaged index is found out when opening it or reading its manifest.
+    // The manifest (what the index holds, file by file) is read once, here.
     let opened = GazetteIndex::open_or_create(path, table.clone())
-        .and_then(|gi| index::manifest(&gi).map(|_| gi));
-    let (gi, swap_from) = match opened {
-        Ok(gi) => (gi, None),
+        .and_then(|gi| index::manifest(&gi).map(|m| (gi, m)));
+    let (gi, before, swap_from) = match opened {
+        Ok((gi, before)) => (gi, before, None),
         Err(Error::BadIndex { reason, .. }) => {
             let fresh = sibling(path, "rebuild");
             let _ = std::fs::remove_dir_all(&fresh);
             (
                 GazetteIndex::open_or_create(&fresh, table.clone())?,
+                HashMap::new(),
                 Some(reason),
             )
         }
@@ -150,16 +152,9 @@ pub fn run(
     } else {
         gi.staleness()
     };
-    let known = if rebuilt.is_some() {
-        HashMap::new()
-    } else {
-        index::manifest(&gi)?
-    };
-    let before = if swap_from.is_some() {
-        HashMap::new()
-    } else {
-        index::manifest(&gi)?
-    };
+    // A rebuild compares against nothing: every file is read again.
+    let empty = HashMap::new();
+    let known = if rebuilt.is_some() { &empty } else { &before };
 
     let mut report = IndexReport {
         rebuilt: rebuilt.clone(),
@@ -287,11 +282,7 @@ fn index_files(
     progress: &(dyn Fn(Progress) + Sync),
     report: &mut IndexReport,
 ) -> Result<usize> {
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
+    let threads = worker_threads(opts.threads);
     let articles = AtomicUsize::new(0);
     let bytes_done = AtomicU64::new(0);
     let total = Progress {
@@ -372,13 +363,18 @@ fn index_files(
     Ok(articles.into_inner())
 }
 
-fn indexing_threads(threads: usize) -> usize {
-    let n = if threads == 0 {
+/// Worker threads for `--threads N` (0: one per core).
+fn worker_threads(threads: usize) -> usize {
+    if threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         threads
-    };
-    n.clamp(1, 8)
+    }
+}
+
+/// tantivy's indexing threads: as many workers, within what tantivy accepts.
+fn indexing_threads(threads: usize) -> usize {
+    worker_threads(threads).clamp(1, 8)
 }
 
 fn failure(e: &Error) -> Failure {

@@ -185,6 +185,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     let mut dates: HashMap<String, Option<i64>> = HashMap::new();
     let mut analyzers = crate::index::DocBuilder::new(gi.fields, &gi.table);
     let mut exact_analyzer = analysis::exact_analyzer();
+    let mut literals_by_group: HashMap<&'static str, Vec<Literal>> = HashMap::new();
     for (score, addr) in top {
         let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
         let meta = Arc::new(meta_of(&gi.fields, &doc));
@@ -202,28 +203,33 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
         );
         let body = text_of(&doc, gi.fields.body_text);
         let aliased = analysis::analyze(analyzers.analyzer(meta.lang.code()), &body);
-        let (literals, matches) = if opts.exact {
-            let tokens = analysis::analyze(&mut exact_analyzer, &body);
-            let lits = literals(
-                &prepared.ast,
-                &mut exact_analyzer,
-                &searcher,
-                gi.fields.body_exact,
-            );
-            let m = passage::find_matches(&tokens, &lits);
-            (lits, m)
+        // The query's literals depend only on the article's stemming group (or on the
+        // exact analyzer): analysed, and weighed from the index, once per group.
+        let group = if opts.exact {
+            "exact"
         } else {
-            let lits = literals(
-                &prepared.ast,
-                analyzers.analyzer(meta.lang.code()),
-                &searcher,
-                gi.fields.body,
-            );
-            let m = passage::find_matches(&aliased, &lits);
-            (lits, m)
+            analysis::stem_key(meta.lang.code())
+        };
+        let literals = literals_by_group.entry(group).or_insert_with(|| {
+            if opts.exact {
+                literals(
+                    &prepared.ast,
+                    &mut exact_analyzer,
+                    &searcher,
+                    gi.fields.body_exact,
+                )
+            } else {
+                let analyzer = analyzers.analyzer(meta.lang.code());
+                literals(&prepared.ast, analyzer, &searcher, gi.fields.body)
+            }
+        });
+        let matches = if opts.exact {
+            passage::find_matches(&analysis::analyze(&mut exact_analyzer, &body), literals)
+        } else {
+            passage::find_matches(&aliased, literals)
         };
         let entities = passage::find_entities(&aliased);
-        for p in passage::select(&body, &matches, &entities, &literals, opts.passages) {
+        for p in passage::select(&body, &matches, &entities, literals, opts.passages) {
             let rel = |m: &Mark| Mark {
                 start: m.start - p.start,
                 end: m.end - p.start,

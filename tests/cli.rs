@@ -210,18 +210,11 @@ fn first_searches_started_together_both_get_full_answers() {
     let d = Dir::new();
     d.copy_fixtures("corpus");
     std::fs::create_dir(d.path().join("index")).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("gazette");
-    let spawn = || {
-        std::process::Command::new(&bin)
-            .current_dir(d.path())
-            .env_clear()
-            .args(["search", "Kyiv", "--json", "--no-group"])
-            .output()
-    };
+    let spawn = || d.run(&["search", "Kyiv", "--json", "--no-group"]);
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(spawn);
         let b = s.spawn(spawn);
-        (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+        (a.join().unwrap(), b.join().unwrap())
     });
     for out in [a, b] {
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
