@@ -7,6 +7,7 @@
 
 pub mod alias;
 pub mod alias_filter;
+pub mod compile;
 pub mod dispatch;
 pub mod normalize;
 pub mod segment;

@@ -2,7 +2,7 @@
 //! stage. Cyrillic keeps its letters (й, ї are letters, not accents) but ё folds to е
 //! as Russian writers use them interchangeably. Offsets are never touched.
 
-use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+use tantivy_tokenizer_api::{Token, TokenFilter, TokenStream, Tokenizer};
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// How much a token is normalised.

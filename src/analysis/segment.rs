@@ -9,7 +9,7 @@
 
 use std::str::CharIndices;
 
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy_tokenizer_api::{Token, TokenStream, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
 
 /// Splits text into words. Keeps apostrophes inside words (Ukrainian м'ясо, O'Brien) but

@@ -1,0 +1,39 @@
+//! Compiles the built-in alias table (`src/analysis/aliases.toml`) into the binary form
+//! the library embeds (`$OUT_DIR/aliases.bin`), so that no process pays for parsing and
+//! compiling it at start-up. The compiler is the library's own code, included here.
+
+#![allow(dead_code)]
+
+#[path = "src/analysis/compile.rs"]
+mod compile;
+#[path = "src/analysis/normalize.rs"]
+mod normalize;
+#[path = "src/analysis/segment.rs"]
+mod segment;
+
+use std::path::PathBuf;
+
+const SOURCE: &str = "src/analysis/aliases.toml";
+
+fn main() {
+    for input in [
+        SOURCE,
+        "build.rs",
+        "src/analysis/compile.rs",
+        "src/analysis/normalize.rs",
+        "src/analysis/segment.rs",
+    ] {
+        println!("cargo:rerun-if-changed={input}");
+    }
+    let text = std::fs::read_to_string(SOURCE).unwrap_or_else(|e| panic!("{SOURCE}: {e}"));
+    let entities =
+        compile::parse(&text).unwrap_or_else(|e| panic!("{SOURCE}:{}: {}", e.line, e.reason));
+    let compiled = compile::compile(&entities)
+        .unwrap_or_else(|conflicts| panic!("{SOURCE}: {}", conflicts.join("; ")));
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(
+        out.join("aliases.bin"),
+        compile::encode(&entities, &compiled),
+    )
+    .expect("OUT_DIR is writable");
+}
