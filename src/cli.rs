@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
-use termcolor::{ColorChoice, StandardStream};
+use termcolor::{BufferedStandardStream, ColorChoice};
 
 use crate::analysis::{self, AliasTable};
 use crate::index::{self, GazetteIndex};
@@ -413,7 +413,12 @@ fn run_search(
             table,
         ))
     } else {
-        Box::new(TerminalPrinter::new(StandardStream::stdout(color), table))
+        // Buffered: one write per screenful, not one per coloured span (the printer
+        // flushes after the summary).
+        Box::new(TerminalPrinter::new(
+            BufferedStandardStream::stdout(color),
+            table,
+        ))
     };
     print_results(printer.as_mut(), &opts.query, &results)?;
     Ok(if results.total_articles == 0 {

@@ -186,67 +186,96 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     let mut analyzers = crate::index::DocBuilder::new(gi.fields, &gi.table);
     let mut exact_analyzer = analysis::exact_analyzer();
     let mut literals_by_group: HashMap<&'static str, Vec<Literal>> = HashMap::new();
-    for (score, addr) in top {
-        let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
-        let meta = Arc::new(meta_of(&gi.fields, &doc));
-        signatures.insert(
-            meta.id.clone(),
-            doc.get_first(gi.fields.minhash)
-                .and_then(|v| v.as_bytes())
-                .and_then(Signature::from_bytes),
-        );
-        dates.insert(
-            meta.id.clone(),
-            doc.get_first(gi.fields.date)
-                .and_then(|v| v.as_datetime())
-                .map(|d| d.into_timestamp_secs()),
-        );
-        let body = text_of(&doc, gi.fields.body_text);
-        let aliased = analysis::analyze(analyzers.analyzer(meta.lang.code()), &body);
-        // The query's literals depend only on the article's stemming group (or on the
-        // exact analyzer): analysed, and weighed from the index, once per group.
-        let group = if opts.exact {
-            "exact"
-        } else {
-            analysis::stem_key(meta.lang.code())
-        };
-        let literals = literals_by_group.entry(group).or_insert_with(|| {
-            if opts.exact {
-                literals(
-                    &prepared.ast,
-                    &mut exact_analyzer,
-                    &searcher,
-                    gi.fields.body_exact,
+    // Articles are cut into passages best first, in batches, and only as far as needed:
+    // cutting is the costly part of a search (each body is analysed again). The first
+    // batch holds a few more articles than passages asked for, so that a strong passage
+    // of a lower-ranked article can still surface; when grouping folds articles away
+    // and the page is short, the next batch follows.
+    let first_batch = want + 5;
+    let mut done = 0;
+    while done < top.len() {
+        let upto = top
+            .len()
+            .min(done + if done == 0 { first_batch } else { want.max(5) });
+        for &(score, addr) in &top[done..upto] {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
+            let meta = Arc::new(meta_of(&gi.fields, &doc));
+            signatures.insert(
+                meta.id.clone(),
+                doc.get_first(gi.fields.minhash)
+                    .and_then(|v| v.as_bytes())
+                    .and_then(Signature::from_bytes),
+            );
+            dates.insert(
+                meta.id.clone(),
+                doc.get_first(gi.fields.date)
+                    .and_then(|v| v.as_datetime())
+                    .map(|d| d.into_timestamp_secs()),
+            );
+            let body = text_of(&doc, gi.fields.body_text);
+            // The query's literals depend only on the article's stemming group (or on the
+            // exact analyzer): analysed, and weighed from the index, once per group.
+            let group = if opts.exact {
+                "exact"
+            } else {
+                analysis::stem_key(meta.lang.code())
+            };
+            let literals = literals_by_group.entry(group).or_insert_with(|| {
+                if opts.exact {
+                    literals(
+                        &prepared.ast,
+                        &mut exact_analyzer,
+                        &searcher,
+                        gi.fields.body_exact,
+                    )
+                } else {
+                    let analyzer = analyzers.analyzer(meta.lang.code());
+                    literals(&prepared.ast, analyzer, &searcher, gi.fields.body)
+                }
+            });
+            let analyzer = analyzers.analyzer(meta.lang.code());
+            let (matches, entities) = if opts.exact {
+                let exact = passage::spots(&mut exact_analyzer, &body, literals, false);
+                let aliased = passage::spots(analyzer, &body, &[], true);
+                (
+                    passage::find_matches(&exact, literals),
+                    passage::find_entities(&aliased),
                 )
             } else {
-                let analyzer = analyzers.analyzer(meta.lang.code());
-                literals(&prepared.ast, analyzer, &searcher, gi.fields.body)
-            }
-        });
-        let matches = if opts.exact {
-            passage::find_matches(&analysis::analyze(&mut exact_analyzer, &body), literals)
-        } else {
-            passage::find_matches(&aliased, literals)
-        };
-        let entities = passage::find_entities(&aliased);
-        for p in passage::select(&body, &matches, &entities, literals, opts.passages) {
-            let rel = |m: &Mark| Mark {
-                start: m.start - p.start,
-                end: m.end - p.start,
-                ..m.clone()
+                let spots = passage::spots(analyzer, &body, literals, true);
+                (
+                    passage::find_matches(&spots, literals),
+                    passage::find_entities(&spots),
+                )
             };
-            all.push(Hit {
-                rank: 0,
-                score: p.score + ARTICLE_WEIGHT * score,
-                article: meta.clone(),
-                text: body[p.start..p.end].to_string(),
-                start: p.start,
-                end: p.end,
-                matches: p.matches.iter().map(rel).collect(),
-                entities: p.entities.iter().map(rel).collect(),
-                similar: Vec::new(),
-                same_story_as: None,
-            });
+            for p in passage::select(&body, &matches, &entities, literals, opts.passages) {
+                let rel = |m: &Mark| Mark {
+                    start: m.start - p.start,
+                    end: m.end - p.start,
+                    ..m.clone()
+                };
+                all.push(Hit {
+                    rank: 0,
+                    score: p.score + ARTICLE_WEIGHT * score,
+                    article: meta.clone(),
+                    text: body[p.start..p.end].to_string(),
+                    start: p.start,
+                    end: p.end,
+                    matches: p.matches.iter().map(rel).collect(),
+                    entities: p.entities.iter().map(rel).collect(),
+                    similar: Vec::new(),
+                    same_story_as: None,
+                });
+            }
+        }
+        done = upto;
+        let shown = if opts.group == Grouping::Fold {
+            group_similar(all.clone(), &signatures, opts.group).len()
+        } else {
+            all.len()
+        };
+        if shown >= want {
+            break;
         }
     }
     match opts.sort {

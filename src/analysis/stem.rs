@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::alias::ENTITY_PREFIX;
@@ -48,33 +49,58 @@ impl TokenFilter for StemFilter {
         StemTokenizer {
             inner,
             algorithm: self.0,
+            cache: FxHashMap::default(),
         }
     }
 }
 
-#[derive(Clone)]
+/// Words stemmed so far, kept per analyzer: news text repeats its words (Zipf), and a
+/// hash lookup costs a fraction of running the Snowball stemmer again. `None`: the word
+/// is its own stem.
+type StemCache = FxHashMap<Box<str>, Option<Box<str>>>;
+
+/// The cache is emptied when it holds this many words, bounding its memory (a few MB).
+const CACHE_WORDS: usize = 50_000;
+
 pub struct StemTokenizer<T> {
     inner: T,
     algorithm: frostem::Algorithm,
+    cache: StemCache,
 }
 
-impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
-    type TokenStream<'a> = StemStream<T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        StemStream {
-            tail: self.inner.token_stream(text),
-            stemmer: frostem::Stemmer::new(self.algorithm),
+/// A clone starts with an empty cache (tantivy clones an analyzer per indexing thread).
+impl<T: Clone> Clone for StemTokenizer<T> {
+    fn clone(&self) -> Self {
+        StemTokenizer {
+            inner: self.inner.clone(),
+            algorithm: self.algorithm,
+            cache: FxHashMap::default(),
         }
     }
 }
 
-pub struct StemStream<T> {
-    tail: T,
-    stemmer: frostem::Stemmer,
+impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
+    type TokenStream<'a> = StemStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.cache.len() >= CACHE_WORDS {
+            self.cache.clear();
+        }
+        StemStream {
+            tail: self.inner.token_stream(text),
+            stemmer: frostem::Stemmer::new(self.algorithm),
+            cache: &mut self.cache,
+        }
+    }
 }
 
-impl<T: TokenStream> TokenStream for StemStream<T> {
+pub struct StemStream<'a, T> {
+    tail: T,
+    stemmer: frostem::Stemmer,
+    cache: &'a mut StemCache,
+}
+
+impl<T: TokenStream> TokenStream for StemStream<'_, T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
@@ -83,13 +109,23 @@ impl<T: TokenStream> TokenStream for StemStream<T> {
         if token.text.starts_with(ENTITY_PREFIX) {
             return true;
         }
+        if let Some(cached) = self.cache.get(token.text.as_str()) {
+            if let Some(stem) = cached {
+                token.text.clear();
+                token.text.push_str(stem);
+            }
+            return true;
+        }
         // A borrowed stem may still be shorter than the word (a prefix of it).
-        let stemmed = match self.stemmer.stem(&token.text) {
+        let stemmed: Option<Box<str>> = match self.stemmer.stem(&token.text) {
             Cow::Borrowed(s) if s.len() == token.text.len() => None,
-            other => Some(other.into_owned()),
+            other => Some(other.into()),
         };
-        if let Some(stemmed) = stemmed {
-            token.text = stemmed;
+        self.cache
+            .insert(token.text.as_str().into(), stemmed.clone());
+        if let Some(stem) = stemmed {
+            token.text.clear();
+            token.text.push_str(&stem);
         }
         true
     }
