@@ -1,0 +1,724 @@
+//! The benchmark suite (see BENCHMARKS.md): `scripts/bench [DATA]` builds and runs it.
+//!
+//! It measures, on `news-large.jsonl` and on a 10× replica of it under new ids:
+//! - indexing: `gazette index` against a plain tantivy index of the same articles built
+//!   by this program (default tokenizer, same threads and memory budget), run side by
+//!   side, each in its own process so that its peak RSS is its own (`wait4`);
+//! - queries: a fixed set, in-process (search, passages, highlights, entities, printed
+//!   with colour into memory) and as whole `gazette search` processes, against
+//!   `rg -i -w` with the same keywords over the raw articles;
+//! - how the figures grow from 1× to 10×.
+//!
+//! It prints Markdown tables. Nothing here asserts a time.
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use gazette::analysis::AliasTable;
+use gazette::index::GazetteIndex;
+use gazette::output::terminal::TerminalPrinter;
+use gazette::output::{print_results, Printer};
+use gazette::search::{self, Filters, SearchOptions};
+
+/// The same threads and memory budget for both engines.
+const THREADS: usize = 2;
+const MEMORY_MB: usize = 200;
+
+/// One benchmark query: what Gazette is asked, and the keywords `rg` is given.
+struct Query {
+    name: &'static str,
+    query: &'static str,
+    filters: fn() -> Filters,
+    /// Extra `gazette search` flags for the filter.
+    flags: &'static [&'static str],
+    /// `rg -i -w` patterns (each one `-e`).
+    rg: &'static [&'static str],
+}
+
+fn no_filter() -> Filters {
+    Filters::default()
+}
+
+fn since_2016() -> Filters {
+    Filters {
+        since: gazette::index::parse_date("2016-01-01"),
+        ..Filters::default()
+    }
+}
+
+const QUERIES: &[Query] = &[
+    Query {
+        name: "rare term",
+        query: "sorghum",
+        filters: no_filter,
+        flags: &[],
+        rg: &["sorghum"],
+    },
+    Query {
+        name: "common term",
+        query: "market",
+        filters: no_filter,
+        flags: &[],
+        rg: &["market"],
+    },
+    Query {
+        name: "alias",
+        query: "Kiev",
+        filters: no_filter,
+        flags: &[],
+        rg: &["kiev", "kyiv", "kiew", "київ", "киев"],
+    },
+    Query {
+        name: "phrase",
+        query: "\"interest rates\"",
+        filters: no_filter,
+        flags: &[],
+        rg: &["interest rates"],
+    },
+    Query {
+        name: "boolean",
+        query: "oil AND (opec OR saudi) -iran",
+        filters: no_filter,
+        flags: &[],
+        rg: &["oil"],
+    },
+    Query {
+        name: "filtered",
+        query: "trade",
+        filters: since_2016,
+        flags: &["--since", "2016-01-01"],
+        rg: &["trade"],
+    },
+];
+
+struct Args {
+    data: PathBuf,
+    work: PathBuf,
+    gazette: PathBuf,
+    scale: usize,
+    runs: usize,
+    reps: usize,
+    procs: usize,
+}
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("baseline-index") {
+        // Child mode: the plain tantivy indexer, in its own process for its own RSS.
+        baseline_index(Path::new(&argv[1]), Path::new(&argv[2]));
+        return;
+    }
+    if argv.first().map(String::as_str) == Some("profile-queries") {
+        // For a profiler: `bench profile-queries INDEX REPS` runs the query set only.
+        let reps = argv.get(2).and_then(|r| r.parse().ok()).unwrap_or(200);
+        for (q, (s, _)) in QUERIES.iter().zip(in_process(Path::new(&argv[1]), reps)) {
+            println!("{}: p50 {} p95 {}", q.name, ms(s.p50), ms(s.p95));
+        }
+        return;
+    }
+    let mut args = Args {
+        data: PathBuf::from("../shared/data"),
+        work: PathBuf::from("target/bench"),
+        gazette: PathBuf::from("target/release/gazette"),
+        scale: 10,
+        runs: 3,
+        reps: 200,
+        procs: 20,
+    };
+    let mut it = argv.into_iter();
+    while let Some(a) = it.next() {
+        let mut val = || {
+            it.next()
+                .unwrap_or_else(|| die(&format!("{a} needs a value")))
+        };
+        match a.as_str() {
+            "--data" => args.data = val().into(),
+            "--work" => args.work = val().into(),
+            "--gazette" => args.gazette = val().into(),
+            "--scale" => args.scale = val().parse().unwrap_or_else(|_| die("--scale N")),
+            "--runs" => args.runs = val().parse().unwrap_or_else(|_| die("--runs N")),
+            "--reps" => args.reps = val().parse().unwrap_or_else(|_| die("--reps N")),
+            "--procs" => args.procs = val().parse().unwrap_or_else(|_| die("--procs N")),
+            "-h" | "--help" => {
+                println!(
+                    "usage: bench [--data DIR] [--work DIR] [--gazette BIN] [--scale N (0: 1× only)] \
+                     [--runs N] [--reps N] [--procs N]"
+                );
+                return;
+            }
+            other => die(&format!("unknown argument {other}")),
+        }
+    }
+    run(&args);
+}
+
+fn die(msg: &str) -> ! {
+    eprintln!("bench: {msg}");
+    std::process::exit(2)
+}
+
+fn run(args: &Args) {
+    let source = args.data.join("news-large.jsonl");
+    if !source.is_file() {
+        die(&format!("{} not found (pass --data DIR)", source.display()));
+    }
+    if !args.gazette.is_file() {
+        die(&format!(
+            "{} not found: build it with `cargo build --release`",
+            args.gazette.display()
+        ));
+    }
+    fs::create_dir_all(&args.work)
+        .unwrap_or_else(|e| die(&format!("{}: {e}", args.work.display())));
+    let one = Corpus::of(source.clone(), 1);
+    let mut corpora = vec![one];
+    if args.scale > 1 {
+        let path = args.work.join(format!("news-{}x.jsonl", args.scale));
+        replicate(&source, &path, args.scale);
+        corpora.push(Corpus::of(path, args.scale));
+    }
+    let articles_dir = args.work.join("articles");
+    let files = split_articles(&source, &articles_dir);
+
+    println!("# Gazette benchmarks\n");
+    println!("{}\n", machine());
+    for c in &corpora {
+        println!(
+            "- {}×: `{}`, {} articles, {:.1} MB",
+            c.scale,
+            c.path.display(),
+            c.articles,
+            mb(c.bytes)
+        );
+    }
+    println!(
+        "- `rg` over {} article files in `{}` and over the single JSONL file\n",
+        files,
+        articles_dir.display()
+    );
+
+    let mut scale_rows = Vec::new();
+    println!("## Indexing\n");
+    println!(
+        "Fresh index each run, median of {} runs at 1× (one run at larger scales), {THREADS} threads, \
+         {MEMORY_MB} MB budget; the two engines alternate run by run.\n",
+        args.runs
+    );
+    println!("| corpus | engine | time | articles/s | MB/s | peak RSS | index size | throughput vs baseline |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for c in &corpora {
+        let runs = if c.scale == 1 { args.runs } else { 1 };
+        let (base, gaz) = index_side_by_side(args, c, runs);
+        for (name, m) in [("tantivy baseline", &base), ("gazette", &gaz)] {
+            println!(
+                "| {}× | {name} | {:.2} s | {:.0} | {:.1} | {:.0} MB | {:.0} MB | {} |",
+                c.scale,
+                m.secs,
+                c.articles as f64 / m.secs,
+                mb(c.bytes) / m.secs,
+                m.rss_kb as f64 / 1024.0,
+                mb(m.size),
+                if name == "gazette" {
+                    format!("**{:.2}×**", base.secs / m.secs)
+                } else {
+                    "1×".into()
+                }
+            );
+        }
+        let again = rerun_unchanged(args, c);
+        println!(
+            "| {}× | gazette, nothing changed | {:.3} s | | | {:.0} MB | | |",
+            c.scale,
+            again.secs,
+            again.rss_kb as f64 / 1024.0
+        );
+        scale_rows.push((c.scale, base, gaz));
+    }
+
+    println!("\n## Queries\n");
+    println!(
+        "Top 10 passages with matches and entities highlighted, printed with colour into memory \
+         (in-process: {} runs a query after 5 warm-up runs), or a whole `gazette search` process \
+         with its output read through a pipe ({} runs). `rg -i -w` with the same keywords, output \
+         read through a pipe.\n",
+        args.reps, args.procs
+    );
+    let mut latency = Vec::new();
+    for c in &corpora {
+        let dir = index_dir(args, c, "gazette");
+        let in_proc = in_process(&dir, args.reps);
+        let whole = whole_process(args, &dir, args.procs);
+        latency.push((c.scale, in_proc, whole));
+    }
+    let rg_files: Vec<Stats> = QUERIES
+        .iter()
+        .map(|q| rg(q, &articles_dir, args.procs.min(10)))
+        .collect();
+    let rg_jsonl: Vec<Stats> = QUERIES
+        .iter()
+        .map(|q| rg(q, &source, args.procs.min(10)))
+        .collect();
+    let mut header = String::from("| query | articles |");
+    let mut rule = String::from("|---|---|");
+    for (scale, _, _) in &latency {
+        header += &format!(" in-process {scale}× p50 / p95 | process {scale}× p50 / p95 |");
+        rule += "---|---|";
+    }
+    header += " rg files p50 | rg JSONL p50 | process vs rg files |";
+    rule += "---|---|---|";
+    println!("{header}\n{rule}");
+    for (i, q) in QUERIES.iter().enumerate() {
+        let mut row = format!("| {} `{}` | {} |", q.name, q.query, latency[0].1[i].1);
+        for (_, in_proc, whole) in &latency {
+            row += &format!(
+                " {} / {} | {} / {} |",
+                ms(in_proc[i].0.p50),
+                ms(in_proc[i].0.p95),
+                ms(whole[i].p50),
+                ms(whole[i].p95)
+            );
+        }
+        row += &format!(
+            " {} | {} | **{:.0}×** |",
+            ms(rg_files[i].p50),
+            ms(rg_jsonl[i].p50),
+            rg_files[i].p50.as_secs_f64() / latency[0].2[i].p50.as_secs_f64()
+        );
+        println!("{row}");
+    }
+
+    if scale_rows.len() > 1 {
+        let (s1, b1, g1) = &scale_rows[0];
+        let (sn, bn, gn) = &scale_rows[1];
+        let k = (*sn / *s1) as f64;
+        println!("\n## Scale ({s1}× → {sn}×, {k:.0}× the articles)\n");
+        println!("| figure | {s1}× | {sn}× | growth |");
+        println!("|---|---|---|---|");
+        let row = |name: &str, a: f64, b: f64, unit: &str| {
+            println!("| {name} | {a:.2} {unit} | {b:.2} {unit} | {:.1}× |", b / a);
+        };
+        row("gazette index time", g1.secs, gn.secs, "s");
+        row("baseline index time", b1.secs, bn.secs, "s");
+        row("gazette index size", mb(g1.size), mb(gn.size), "MB");
+        row(
+            "gazette peak RSS",
+            g1.rss_kb as f64 / 1024.0,
+            gn.rss_kb as f64 / 1024.0,
+            "MB",
+        );
+        row(
+            "baseline peak RSS",
+            b1.rss_kb as f64 / 1024.0,
+            bn.rss_kb as f64 / 1024.0,
+            "MB",
+        );
+        let med = |v: &[(Stats, u64)]| {
+            let mut p: Vec<f64> = v.iter().map(|s| s.0.p50.as_secs_f64() * 1000.0).collect();
+            p.sort_by(f64::total_cmp);
+            p[p.len() / 2]
+        };
+        row(
+            "query p50, median of the set (in-process)",
+            med(&latency[0].1),
+            med(&latency[1].1),
+            "ms",
+        );
+        let medw = |v: &[Stats]| {
+            let mut p: Vec<f64> = v.iter().map(|s| s.p50.as_secs_f64() * 1000.0).collect();
+            p.sort_by(f64::total_cmp);
+            p[p.len() / 2]
+        };
+        row(
+            "query p50, median of the set (process)",
+            medw(&latency[0].2),
+            medw(&latency[1].2),
+            "ms",
+        );
+    }
+}
+
+/// A corpus file and its size.
+struct Corpus {
+    path: PathBuf,
+    scale: usize,
+    articles: usize,
+    bytes: u64,
+}
+
+impl Corpus {
+    fn of(path: PathBuf, scale: usize) -> Corpus {
+        let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let articles = BufReader::new(File::open(&path).expect("corpus opens"))
+            .lines()
+            .map_while(Result::ok)
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        Corpus {
+            path,
+            scale,
+            articles,
+            bytes,
+        }
+    }
+}
+
+/// Writes `scale` copies of the JSONL `src` to `dst`, copy k's ids prefixed `xk-`
+/// (skipped when `dst` already has the expected size).
+fn replicate(src: &Path, dst: &Path, scale: usize) {
+    let lines: Vec<String> = BufReader::new(File::open(src).expect("source opens"))
+        .lines()
+        .map_while(Result::ok)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    let rewrite = |k: usize, l: &str| -> String {
+        let mut v: serde_json::Value = serde_json::from_str(l).expect("news-large is JSON");
+        if let Some(id) = v.get("id").and_then(|i| i.as_str()).map(str::to_string) {
+            v["id"] = serde_json::Value::String(format!("x{k}-{id}"));
+        }
+        serde_json::to_string(&v).expect("serialises")
+    };
+    let expected: u64 = (0..scale)
+        .map(|k| {
+            lines
+                .iter()
+                .map(|l| rewrite(k, l).len() as u64 + 1)
+                .sum::<u64>()
+        })
+        .sum();
+    if fs::metadata(dst).is_ok_and(|m| m.len() == expected) {
+        return;
+    }
+    eprintln!("bench: writing {}", dst.display());
+    let mut out = BufWriter::new(File::create(dst).expect("replica can be written"));
+    for k in 0..scale {
+        for l in &lines {
+            writeln!(out, "{}", rewrite(k, l)).expect("replica can be written");
+        }
+    }
+    out.flush().expect("replica can be written");
+}
+
+/// Writes every article of `src` as one text file (title, blank line, body) under
+/// `dir`, for `rg`; returns how many files there are.
+fn split_articles(src: &Path, dir: &Path) -> usize {
+    let lines: Vec<String> = BufReader::new(File::open(src).expect("source opens"))
+        .lines()
+        .map_while(Result::ok)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    if fs::read_dir(dir).is_ok_and(|d| d.count() == lines.len()) {
+        return lines.len();
+    }
+    eprintln!(
+        "bench: writing {} article files under {}",
+        lines.len(),
+        dir.display()
+    );
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir).expect("article folder can be made");
+    for (i, l) in lines.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("news-large is JSON");
+        let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        fs::write(
+            dir.join(format!("{i:05}.txt")),
+            format!("{}\n\n{}\n", s("title"), s("body")),
+        )
+        .expect("article file can be written");
+    }
+    lines.len()
+}
+
+/// One indexing run.
+#[derive(Clone, Copy, Default)]
+struct Run {
+    secs: f64,
+    rss_kb: u64,
+    size: u64,
+}
+
+fn index_dir(args: &Args, c: &Corpus, engine: &str) -> PathBuf {
+    args.work.join(format!("index-{engine}-{}x", c.scale))
+}
+
+/// Indexes `c` `runs` times with each engine, alternating; returns the median runs.
+fn index_side_by_side(args: &Args, c: &Corpus, runs: usize) -> (Run, Run) {
+    let me = std::env::current_exe().expect("own path");
+    let mut base = Vec::new();
+    let mut gaz = Vec::new();
+    for _ in 0..runs {
+        let dir = index_dir(args, c, "baseline");
+        let _ = fs::remove_dir_all(&dir);
+        let mut cmd = Command::new(&me);
+        cmd.arg("baseline-index").arg(&c.path).arg(&dir);
+        base.push(Run {
+            size: 0,
+            ..measure(cmd)
+        });
+        base.last_mut().expect("a run").size = dir_size(&dir);
+
+        let dir = index_dir(args, c, "gazette");
+        let _ = fs::remove_dir_all(&dir);
+        let mut cmd = Command::new(&args.gazette);
+        cmd.args(["index", "-q", "--threads"])
+            .arg(THREADS.to_string())
+            .arg("--memory")
+            .arg(MEMORY_MB.to_string())
+            .arg("--index")
+            .arg(&dir)
+            .arg(&c.path);
+        gaz.push(measure(cmd));
+        gaz.last_mut().expect("a run").size = dir_size(&dir);
+    }
+    (median_run(base), median_run(gaz))
+}
+
+/// A second `gazette index` over the same, unchanged corpus.
+fn rerun_unchanged(args: &Args, c: &Corpus) -> Run {
+    let mut cmd = Command::new(&args.gazette);
+    cmd.args(["index", "-q", "--index"])
+        .arg(index_dir(args, c, "gazette"))
+        .arg(&c.path);
+    measure(cmd)
+}
+
+fn median_run(mut runs: Vec<Run>) -> Run {
+    runs.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+    runs[runs.len() / 2]
+}
+
+/// Runs `cmd` to the end; its wall time and peak RSS (from `wait4`, the child's own).
+// The child is reaped by `wait4`, which std's `Child::wait` cannot replace (no rusage).
+#[allow(clippy::zombie_processes)]
+fn measure(mut cmd: Command) -> Run {
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| die(&format!("{cmd:?}: {e}")));
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    let (status, rss_kb) = wait4(child.id());
+    let secs = start.elapsed().as_secs_f64();
+    if status != 0 {
+        die(&format!("{cmd:?} failed ({status}): {err}"));
+    }
+    Run {
+        secs,
+        rss_kb,
+        size: 0,
+    }
+}
+
+/// Waits for the child `pid`: its exit status and peak resident set in kB.
+fn wait4(pid: u32) -> (i32, u64) {
+    let mut status = 0;
+    // SAFETY: rusage is plain old data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid as i32, &mut status, 0, &mut usage) };
+    if r < 0 {
+        die(&format!("wait4: {}", std::io::Error::last_os_error()));
+    }
+    (libc::WEXITSTATUS(status), usage.ru_maxrss as u64)
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Latency percentiles of repeated runs.
+#[derive(Clone, Copy)]
+struct Stats {
+    p50: Duration,
+    p95: Duration,
+}
+
+fn stats(mut v: Vec<Duration>) -> Stats {
+    v.sort();
+    let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+    Stats {
+        p50: at(0.5),
+        p95: at(0.95),
+    }
+}
+
+/// Each query run in this process: search, passages and highlighted printing. Returns
+/// latency and the number of matching articles.
+fn in_process(dir: &Path, reps: usize) -> Vec<(Stats, u64)> {
+    let table = AliasTable::builtin();
+    let gi = GazetteIndex::open(dir, table.clone()).unwrap_or_else(|e| die(&format!("{e:#}")));
+    QUERIES
+        .iter()
+        .map(|q| {
+            let opts = SearchOptions {
+                query: q.query.to_string(),
+                filters: (q.filters)(),
+                ..SearchOptions::default()
+            };
+            let mut times = Vec::with_capacity(reps);
+            let mut total = 0;
+            for i in 0..reps + 5 {
+                let t = Instant::now();
+                let results = search::search(&gi, &opts).unwrap_or_else(|e| die(&format!("{e:#}")));
+                let mut out = termcolor::Ansi::new(Vec::with_capacity(8192));
+                let mut printer = TerminalPrinter::new(&mut out, table.clone());
+                print_results(&mut printer as &mut dyn Printer, q.query, &results)
+                    .expect("printing into memory");
+                std::hint::black_box(out.into_inner());
+                if i >= 5 {
+                    times.push(t.elapsed());
+                }
+                total = results.total_articles as u64;
+            }
+            (stats(times), total)
+        })
+        .collect()
+}
+
+/// Each query as a whole `gazette search` process, output read through a pipe.
+fn whole_process(args: &Args, dir: &Path, runs: usize) -> Vec<Stats> {
+    QUERIES
+        .iter()
+        .map(|q| {
+            let mut cmd = Command::new(&args.gazette);
+            cmd.args(["search", "--color", "always", "--index"])
+                .arg(dir)
+                .args(q.flags)
+                .arg("--")
+                .arg(q.query);
+            timed(cmd, runs, &[0, 1])
+        })
+        .collect()
+}
+
+fn rg(q: &Query, target: &Path, runs: usize) -> Stats {
+    let mut cmd = Command::new("rg");
+    cmd.args(["-i", "-w", "--no-config", "--color", "never"]);
+    for p in q.rg {
+        cmd.arg("-e").arg(p);
+    }
+    cmd.arg(target);
+    timed(cmd, runs, &[0, 1])
+}
+
+/// Runs `cmd` `runs` times (after one warm-up), reading all its output through a pipe
+/// (`rg` stops at the first match when its output is /dev/null).
+fn timed(mut cmd: Command, runs: usize, ok: &[i32]) -> Stats {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut times = Vec::with_capacity(runs);
+    for i in 0..=runs {
+        let t = Instant::now();
+        let mut child = match cmd.spawn() {
+            Ok(c) => c,
+            Err(e) => die(&format!("{:?}: {e}", cmd.get_program())),
+        };
+        let mut sink = Vec::new();
+        child
+            .stdout
+            .take()
+            .expect("piped")
+            .read_to_end(&mut sink)
+            .expect("output readable");
+        let status = child.wait().expect("child waits");
+        let code = status.code().unwrap_or(-1);
+        if !ok.contains(&code) {
+            die(&format!("{cmd:?} exited with {code}"));
+        }
+        if i > 0 {
+            times.push(t.elapsed());
+        }
+    }
+    stats(times)
+}
+
+/// Child mode: a plain tantivy index of a JSONL file — title and body with tantivy's
+/// default tokenizer, stored, as Gazette stores them — with the same threads and memory.
+fn baseline_index(src: &Path, dir: &Path) {
+    use tantivy::schema::{Schema, STORED, STRING, TEXT};
+    use tantivy::{doc, Index};
+
+    let mut sb = Schema::builder();
+    let id = sb.add_text_field("id", STRING | STORED);
+    let title = sb.add_text_field("title", TEXT | STORED);
+    let body = sb.add_text_field("body", TEXT | STORED);
+    let schema = sb.build();
+    fs::create_dir_all(dir).expect("index folder");
+    let index = Index::create_in_dir(dir, schema).expect("index created");
+    let mut writer = index
+        .writer_with_num_threads::<tantivy::TantivyDocument>(THREADS, MEMORY_MB * 1_000_000)
+        .expect("writer");
+    #[derive(serde::Deserialize)]
+    struct Rec {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        title: String,
+        #[serde(default)]
+        body: String,
+    }
+    let reader = BufReader::with_capacity(1 << 20, File::open(src).expect("corpus opens"));
+    for line in reader.lines() {
+        let line = line.expect("corpus readable");
+        if line.trim().is_empty() {
+            continue;
+        }
+        let r: Rec = serde_json::from_str(&line).expect("JSON record");
+        writer
+            .add_document(doc!(id => r.id, title => r.title, body => r.body))
+            .expect("document added");
+    }
+    writer.commit().expect("commit");
+    writer.wait_merging_threads().expect("merges end");
+}
+
+fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<u64>().ok())
+        })
+        .map_or(String::new(), |kb| {
+            format!(", {:.0} GB RAM", kb as f64 / 1048576.0)
+        });
+    let rg = Command::new("rg")
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.lines().next().map(str::to_string))
+        .unwrap_or_else(|| "rg not found".into());
+    format!(
+        "Machine: {cpu}, {cores} cores{mem}; {rg}; release build, tantivy 0.27 for both engines."
+    )
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
