@@ -518,6 +518,19 @@ pub struct FormTable {
     keys: Cow<'static, [u8]>,
     values: Cow<'static, [u8]>,
     mask: usize,
+    /// A Bloom filter of the forms (two bits each, [`BLOOM_BYTES`]): it fits in the CPU
+    /// cache where the table does not, and turns away ~97% of words that are no name
+    /// before they cost a cache miss in the table.
+    bloom: Cow<'static, [u8]>,
+}
+
+/// Size of the Bloom filter: 2^21 bits.
+const BLOOM_BYTES: usize = 1 << 18;
+
+/// The two filter bits of a form hash, from bits the slot index does not use.
+fn bloom_bits(hash: u64) -> [usize; 2] {
+    let m = BLOOM_BYTES * 8 - 1;
+    [(hash >> 43) as usize & m, (hash >> 22) as usize & m]
 }
 
 impl FormTable {
@@ -529,7 +542,11 @@ impl FormTable {
         let mask = slots - 1;
         let mut keys = vec![0u8; slots * 8];
         let mut values = vec![0u8; slots * 4];
+        let mut bloom = vec![0u8; BLOOM_BYTES];
         for (hash, value) in forms {
+            for bit in bloom_bits(hash) {
+                bloom[bit / 8] |= 1 << (bit % 8);
+            }
             let mut i = hash as usize & mask;
             while read_u64(&keys, i) != 0 {
                 i = (i + 1) & mask;
@@ -541,11 +558,18 @@ impl FormTable {
             keys: Cow::Owned(keys),
             values: Cow::Owned(values),
             mask,
+            bloom: Cow::Owned(bloom),
         }
     }
 
     /// The form of a word form's hash (see [`form_hash`]).
     pub fn get(&self, hash: u64) -> Option<Form> {
+        if !bloom_bits(hash)
+            .iter()
+            .all(|&bit| self.bloom[bit / 8] & (1 << (bit % 8)) != 0)
+        {
+            return None;
+        }
         let mut i = hash as usize & self.mask;
         loop {
             match read_u64(&self.keys, i) {
@@ -573,11 +597,11 @@ fn read_u32(bytes: &[u8], slot: usize) -> u32 {
 }
 
 /// Magic and version of the binary form; bump the digit when the layout changes.
-const MAGIC: &[u8; 8] = b"GZALIAS1";
+const MAGIC: &[u8; 8] = b"GZALIAS2";
 
 /// The binary form of a compiled table with its entities:
 /// `MAGIC`, then u32 slots, key count, max words, spelling count, entity bytes; then the
-/// form keys (u64 × slots) and values (u32 × slots); then each key as u32 entity, u32
+/// form keys (u64 × slots), values (u32 × slots) and Bloom filter; then each key as u32 entity, u32
 /// case, u32 length and the classes; then the entities, one per line, fields separated
 /// by tabs and lists by U+001F.
 pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
@@ -604,6 +628,7 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
     }
     out.extend_from_slice(&c.forms.keys);
     out.extend_from_slice(&c.forms.values);
+    out.extend_from_slice(&c.forms.bloom);
     for (seq, entity, case) in &c.keys {
         for n in [*entity, *case as u32, seq.len() as u32] {
             out.extend_from_slice(&n.to_le_bytes());
@@ -632,6 +657,7 @@ pub fn decode(bytes: &'static [u8]) -> Option<(Vec<Entity>, Compiled)> {
         keys: Cow::Borrowed(r.take(slots * 8)?),
         values: Cow::Borrowed(r.take(slots * 4)?),
         mask: slots - 1,
+        bloom: Cow::Borrowed(r.take(BLOOM_BYTES)?),
     };
     let mut keys = Vec::with_capacity(n_keys);
     for _ in 0..n_keys {

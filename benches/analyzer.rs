@@ -1,0 +1,80 @@
+//! Analyzer throughput (criterion): MB/s of article text through Gazette's analyzers
+//! against tantivy's default analyzer (`SimpleTokenizer`, `RemoveLongFilter(40)`,
+//! `LowerCaser`), on the bundled corpus so that it runs on a fresh clone:
+//! `cargo bench --bench analyzer`.
+
+use std::hint::black_box;
+use std::io::BufRead;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use gazette::analysis::{self, AliasTable};
+use gazette::reader::{read_file, Article, Format};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+
+/// Title and body of every article of a bundled corpus file.
+fn texts(file: &str) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    // Fail loudly rather than measure nothing.
+    assert!(
+        std::io::BufReader::new(std::fs::File::open(&path).expect("corpus file"))
+            .lines()
+            .next()
+            .is_some(),
+        "{} is empty",
+        path.display()
+    );
+    let mut out = Vec::new();
+    let errors = read_file(&path, Format::JsonLines, &mut |a: Article| {
+        out.push(format!("{}\n{}", a.title, a.body))
+    });
+    assert!(errors.is_empty(), "{errors:?}");
+    out
+}
+
+fn tokens(analyzer: &mut TextAnalyzer, texts: &[String]) -> usize {
+    texts
+        .iter()
+        .map(|t| {
+            let mut stream = analyzer.token_stream(t);
+            let mut n = 0;
+            while stream.advance() {
+                n += black_box(stream.token()).position_length;
+            }
+            n
+        })
+        .sum()
+}
+
+fn bench(c: &mut Criterion) {
+    let table = AliasTable::builtin();
+    for (name, file, lang) in [
+        ("en", "corpus/news-en.jsonl", "en"),
+        ("ru", "corpus/telegram-ru.jsonl", "ru"),
+    ] {
+        let texts = texts(file);
+        let bytes: usize = texts.iter().map(String::len).sum();
+        let mut group = c.benchmark_group(format!("analyzer/{name}"));
+        group.throughput(Throughput::Bytes(bytes as u64));
+        let mut default = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .build();
+        group.bench_function("tantivy default", |b| {
+            b.iter(|| tokens(&mut default, &texts))
+        });
+        let mut gazette = analysis::analyzer(&table, analysis::stem_key(lang));
+        group.bench_function("gazette (aliases, stemming)", |b| {
+            b.iter(|| tokens(&mut gazette, &texts))
+        });
+        let mut exact = analysis::exact_analyzer();
+        group.bench_function("gazette exact", |b| b.iter(|| tokens(&mut exact, &texts)));
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = bench
+}
+criterion_main!(benches);
