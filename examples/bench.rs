@@ -111,6 +111,38 @@ fn main() {
         baseline_index(Path::new(&argv[1]), Path::new(&argv[2]));
         return;
     }
+    if argv.first().map(String::as_str) == Some("startup") {
+        // `bench startup INDEX QUERY`: what a fresh process spends before and on its
+        // first search (run it several times: the first run reads files from disk).
+        let t = Instant::now();
+        let table = AliasTable::builtin();
+        let t_table = t.elapsed();
+        let gi = GazetteIndex::open(Path::new(&argv[1]), table.clone())
+            .unwrap_or_else(|e| die(&format!("{e:#}")));
+        let t_open = t.elapsed();
+        let _ = gi.searcher().unwrap_or_else(|e| die(&format!("{e:#}")));
+        let t_reader = t.elapsed();
+        let opts = SearchOptions {
+            query: argv.get(2).cloned().unwrap_or_else(|| "Kiev".into()),
+            ..SearchOptions::default()
+        };
+        let results = search::search(&gi, &opts).unwrap_or_else(|e| die(&format!("{e:#}")));
+        let t_search = t.elapsed();
+        let mut out = termcolor::Ansi::new(Vec::new());
+        let mut printer = TerminalPrinter::new(&mut out, table.clone());
+        print_results(&mut printer as &mut dyn Printer, &opts.query, &results).expect("prints");
+        let t_print = t.elapsed();
+        println!(
+            "alias table {} | index open {} | reader {} | first search {} | print {} | total {}",
+            ms(t_table),
+            ms(t_open - t_table),
+            ms(t_reader - t_open),
+            ms(t_search - t_reader),
+            ms(t_print - t_search),
+            ms(t_print)
+        );
+        return;
+    }
     if argv.first().map(String::as_str) == Some("profile-queries") {
         // For a profiler: `bench profile-queries INDEX REPS` runs the query set only.
         let reps = argv.get(2).and_then(|r| r.parse().ok()).unwrap_or(200);

@@ -261,7 +261,7 @@ pub fn compile(entities: &[Entity]) -> Result<Compiled, Vec<String>> {
         keys.into_iter().map(|(seq, (e, c))| (seq, e, c)).collect();
     keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(Compiled {
-        forms: FormTable::build(forms),
+        forms,
         keys,
         max_words,
         spelling_count,
@@ -415,6 +415,18 @@ pub fn parse(text: &str) -> Result<Vec<Entity>, ParseError> {
         if e.name.trim().is_empty() {
             return Err(err(format!("entity `{}` has an empty name", e.id)));
         }
+        // Tabs, line breaks and other control characters are never part of a name (and
+        // would break the binary form's entity lines).
+        if let Some(bad) = std::iter::once(&e.name)
+            .chain(&e.spellings)
+            .chain(&e.cased)
+            .find(|s| s.chars().any(char::is_control))
+        {
+            return Err(err(format!(
+                "entity `{}`: spelling {bad:?} contains a control character",
+                e.id
+            )));
+        }
         let mut spellings = Vec::with_capacity(e.spellings.len() + 1);
         for s in std::iter::once(&e.name).chain(&e.spellings) {
             let key = spelling_key(s);
@@ -501,30 +513,39 @@ pub struct ParseError {
     pub reason: String,
 }
 
-/// A compiled table: the word-form lookup and the spellings as class sequences.
+/// Bumped whenever the analysis of a text changes: part of the table fingerprint, so an
+/// index built by an older analyzer is noticed and rebuilt.
+pub const ANALYZER_VERSION: &str = "gazette-analyzer-2";
+
+/// Hex digest of a table's content and the analyzer version: stored with each index
+/// commit so that an index built with another table is noticed.
+pub fn fingerprint(entities: &[Entity]) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(ANALYZER_VERSION.as_bytes());
+    for e in entities {
+        for part in [e.id.as_str(), e.name.as_str(), e.kind.as_str()] {
+            h.update(part.as_bytes());
+            h.update(b"\0");
+        }
+        for s in e.spellings.iter().chain(&e.cased) {
+            h.update(s.as_bytes());
+            h.update(b"\x01");
+        }
+        h.update(b"\x02");
+    }
+    format!("{:016x}", (h.digest128() >> 64) as u64)
+}
+
+/// A compiled table, before it is laid out by [`encode`].
 pub struct Compiled {
-    pub forms: FormTable,
+    forms: HashMap<u64, Form>,
     /// Class sequence → entity index and case rule, sorted by sequence.
-    pub keys: Vec<(Vec<u32>, u32, Case)>,
-    pub max_words: usize,
-    pub spelling_count: usize,
+    keys: Vec<(Vec<u32>, u32, Case)>,
+    max_words: usize,
+    spelling_count: usize,
 }
 
-/// Word-form hash → packed [`Form`], an open-addressing table with linear probing kept
-/// as little-endian bytes, so that the built-in table is used straight from the binary
-/// (no start-up work, pages read on demand). Most words looked up are not names: the
-/// table is at most half full so that a miss costs one or two probes.
-pub struct FormTable {
-    keys: Cow<'static, [u8]>,
-    values: Cow<'static, [u8]>,
-    mask: usize,
-    /// A Bloom filter of the forms (two bits each, [`BLOOM_BYTES`]): it fits in the CPU
-    /// cache where the table does not, and turns away ~97% of words that are no name
-    /// before they cost a cache miss in the table.
-    bloom: Cow<'static, [u8]>,
-}
-
-/// Size of the Bloom filter: 2^21 bits.
+/// Size of the word-form Bloom filter: 2^21 bits.
 const BLOOM_BYTES: usize = 1 << 18;
 
 /// The two filter bits of a form hash, from bits the slot index does not use.
@@ -533,79 +554,55 @@ fn bloom_bits(hash: u64) -> [usize; 2] {
     [(hash >> 43) as usize & m, (hash >> 22) as usize & m]
 }
 
-impl FormTable {
-    fn build(forms: HashMap<u64, Form>) -> FormTable {
-        // In hash order, so that the same table always gives the same bytes.
-        let mut forms: Vec<(u64, u32)> = forms.into_iter().map(|(h, f)| (h, f.pack())).collect();
-        forms.sort_unstable();
-        let slots = (forms.len() * 2).next_power_of_two().max(16);
-        let mask = slots - 1;
-        let mut keys = vec![0u8; slots * 8];
-        let mut values = vec![0u8; slots * 4];
-        let mut bloom = vec![0u8; BLOOM_BYTES];
-        for (hash, value) in forms {
-            for bit in bloom_bits(hash) {
-                bloom[bit / 8] |= 1 << (bit % 8);
-            }
-            let mut i = hash as usize & mask;
-            while read_u64(&keys, i) != 0 {
-                i = (i + 1) & mask;
-            }
-            keys[i * 8..i * 8 + 8].copy_from_slice(&hash.to_le_bytes());
-            values[i * 4..i * 4 + 4].copy_from_slice(&value.to_le_bytes());
-        }
-        FormTable {
-            keys: Cow::Owned(keys),
-            values: Cow::Owned(values),
-            mask,
-            bloom: Cow::Owned(bloom),
-        }
-    }
-
-    /// The form of a word form's hash (see [`form_hash`]).
-    pub fn get(&self, hash: u64) -> Option<Form> {
-        if !bloom_bits(hash)
-            .iter()
-            .all(|&bit| self.bloom[bit / 8] & (1 << (bit % 8)) != 0)
-        {
-            return None;
-        }
-        let mut i = hash as usize & self.mask;
-        loop {
-            match read_u64(&self.keys, i) {
-                0 => return None,
-                k if k == hash => return Some(Form::unpack(read_u32(&self.values, i))),
-                _ => i = (i + 1) & self.mask,
-            }
-        }
-    }
-
-    /// How many forms the table holds (counted: only tests and `stats` ask).
-    pub fn count(&self) -> usize {
-        (0..=self.mask)
-            .filter(|&i| read_u64(&self.keys, i) != 0)
-            .count()
-    }
-}
-
-fn read_u64(bytes: &[u8], slot: usize) -> u64 {
-    u64::from_le_bytes(bytes[slot * 8..slot * 8 + 8].try_into().expect("8 bytes"))
-}
-
-fn read_u32(bytes: &[u8], slot: usize) -> u32 {
-    u32::from_le_bytes(bytes[slot * 4..slot * 4 + 4].try_into().expect("4 bytes"))
-}
-
 /// Magic and version of the binary form; bump the digit when the layout changes.
-const MAGIC: &[u8; 8] = b"GZALIAS2";
+const MAGIC: &[u8; 8] = b"GZALIAS3";
+/// Header: slots, keys, classes, entities, text bytes, max words, spellings (u32 each),
+/// then the 16-character fingerprint.
+const HEADER: usize = MAGIC.len() + 7 * 4 + 16;
+/// Case rule bits in a key's packed entity.
+const CASE_SHIFT: u32 = 30;
 
-/// The binary form of a compiled table with its entities:
-/// `MAGIC`, then u32 slots, key count, max words, spelling count, entity bytes; then the
-/// form keys (u64 × slots), values (u32 × slots) and Bloom filter; then each key as u32 entity, u32
-/// case, u32 length and the classes; then the entities, one per line, fields separated
-/// by tabs and lists by U+001F.
+/// Lays a compiled table out as the bytes [`Baked`] reads in place. Sections, after the
+/// header (little-endian throughout):
+/// - word forms: an open-addressing table with linear probing, at most half full so
+///   that a miss (most words are no name) costs one or two probes: u64 form hashes (0:
+///   empty) then u32 packed [`Form`]s, `slots` of each; then a Bloom filter of the forms
+///   (two bits each), which fits in the CPU cache where the table does not;
+/// - spelling keys, sorted by class sequence: u32 start of each key's classes (one more
+///   than the keys), u32 entity index and case rule per key, then the classes;
+/// - entities: u32 byte offset of each entity's line (one more than the entities), the
+///   entity indices sorted by id, then the lines: id, name, kind, spellings and cased
+///   spellings separated by tabs, list items by U+001F.
 pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
+    let slots = (c.forms.len() * 2).next_power_of_two().max(16);
+    let mask = slots - 1;
+    // In hash order, so that the same table always gives the same bytes.
+    let mut forms: Vec<(u64, u32)> = c.forms.iter().map(|(h, f)| (*h, f.pack())).collect();
+    forms.sort_unstable();
+    let mut form_keys = vec![0u64; slots];
+    let mut form_values = vec![0u32; slots];
+    let mut bloom = vec![0u8; BLOOM_BYTES];
+    for (hash, value) in forms {
+        for bit in bloom_bits(hash) {
+            bloom[bit / 8] |= 1 << (bit % 8);
+        }
+        let mut i = hash as usize & mask;
+        while form_keys[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        form_keys[i] = hash;
+        form_values[i] = value;
+    }
+    let mut key_start = vec![0u32];
+    let mut key_meta = Vec::new();
+    let mut classes = Vec::new();
+    for (seq, entity, case) in &c.keys {
+        classes.extend_from_slice(seq);
+        key_start.push(classes.len() as u32);
+        key_meta.push(entity | (*case as u32) << CASE_SHIFT);
+    }
     let mut text = String::new();
+    let mut entity_start = vec![0u32];
     for e in entities {
         text.push_str(&format!(
             "{}\t{}\t{}\t{}\t{}\n",
@@ -615,107 +612,249 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
             e.spellings.join("\u{1f}"),
             e.cased.join("\u{1f}")
         ));
+        entity_start.push(text.len() as u32);
     }
+    let mut id_order: Vec<u32> = (0..entities.len() as u32).collect();
+    id_order.sort_by(|&a, &b| entities[a as usize].id.cmp(&entities[b as usize].id));
+
     let mut out = MAGIC.to_vec();
     for n in [
-        c.forms.mask + 1,
+        slots,
         c.keys.len(),
+        classes.len(),
+        entities.len(),
+        text.len(),
         c.max_words,
         c.spelling_count,
-        text.len(),
     ] {
         out.extend_from_slice(&(n as u32).to_le_bytes());
     }
-    out.extend_from_slice(&c.forms.keys);
-    out.extend_from_slice(&c.forms.values);
-    out.extend_from_slice(&c.forms.bloom);
-    for (seq, entity, case) in &c.keys {
-        for n in [*entity, *case as u32, seq.len() as u32] {
-            out.extend_from_slice(&n.to_le_bytes());
-        }
-        for class in seq {
-            out.extend_from_slice(&class.to_le_bytes());
-        }
+    out.extend_from_slice(fingerprint(entities).as_bytes());
+    form_keys
+        .iter()
+        .for_each(|k| out.extend_from_slice(&k.to_le_bytes()));
+    form_values
+        .iter()
+        .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    out.extend_from_slice(&bloom);
+    for section in [&key_start, &key_meta, &classes, &entity_start, &id_order] {
+        section
+            .iter()
+            .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
     }
     out.extend_from_slice(text.as_bytes());
     out
 }
 
-/// Reads what [`encode`] wrote; the form lookup borrows `bytes`. `None` if the bytes are
-/// not such a table.
-pub fn decode(bytes: &'static [u8]) -> Option<(Vec<Entity>, Compiled)> {
-    let mut r = Cursor(bytes.strip_prefix(MAGIC)?);
-    let slots = r.u32()? as usize;
-    let n_keys = r.u32()? as usize;
-    let max_words = r.u32()? as usize;
-    let spelling_count = r.u32()? as usize;
-    let text_len = r.u32()? as usize;
-    if !slots.is_power_of_two() {
-        return None;
-    }
-    let forms = FormTable {
-        keys: Cow::Borrowed(r.take(slots * 8)?),
-        values: Cow::Borrowed(r.take(slots * 4)?),
-        mask: slots - 1,
-        bloom: Cow::Borrowed(r.take(BLOOM_BYTES)?),
-    };
-    let mut keys = Vec::with_capacity(n_keys);
-    for _ in 0..n_keys {
-        let entity = r.u32()?;
-        let case = match r.u32()? {
-            0 => Case::Any,
-            1 => Case::Capitalised,
-            2 => Case::Upper,
-            _ => return None,
-        };
-        let len = r.u32()?;
-        let seq = (0..len).map(|_| r.u32()).collect::<Option<Vec<u32>>>()?;
-        keys.push((seq, entity, case));
-    }
-    let text = std::str::from_utf8(r.take(text_len)?).ok()?;
-    let list = |s: &str| -> Vec<String> {
-        if s.is_empty() {
-            Vec::new()
-        } else {
-            s.split('\u{1f}').map(str::to_string).collect()
-        }
-    };
-    let mut entities = Vec::new();
-    for line in text.lines() {
-        let mut f = line.split('\t');
-        let (id, name, kind, spellings, cased) =
-            (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
-        entities.push(Entity {
-            id: id.to_string(),
-            name: name.to_string(),
-            kind: Kind::parse(kind)?,
-            spellings: list(spellings),
-            cased: list(cased),
-        });
-    }
-    let compiled = Compiled {
-        forms,
-        keys,
-        max_words,
-        spelling_count,
-    };
-    Some((entities, compiled))
+/// A table laid out by [`encode`], read in place: nothing is decoded or built when it is
+/// opened, so the table baked into the binary costs a process nothing at start-up.
+pub struct Baked {
+    bytes: Cow<'static, [u8]>,
+    slots: usize,
+    keys: usize,
+    entities: usize,
+    max_words: usize,
+    spelling_count: usize,
+    // Byte offsets of the sections.
+    form_values: usize,
+    bloom: usize,
+    key_start: usize,
+    key_meta: usize,
+    classes: usize,
+    entity_start: usize,
+    id_order: usize,
+    text: usize,
 }
 
-/// Reads the binary form front to back.
-struct Cursor(&'static [u8]);
-
-impl Cursor {
-    fn take(&mut self, n: usize) -> Option<&'static [u8]> {
-        if self.0.len() < n {
+impl Baked {
+    /// Checks the layout of `bytes`; `None` if they are not a table of this version.
+    pub fn new(bytes: Cow<'static, [u8]>) -> Option<Baked> {
+        let b = bytes.strip_prefix(MAGIC)?;
+        let h = |i: usize| read_u32(b, i) as usize;
+        if b.len() < HEADER - MAGIC.len() {
             return None;
         }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Some(head)
+        let (slots, keys, classes, entities, text_len) = (h(0), h(1), h(2), h(3), h(4));
+        if !slots.is_power_of_two() {
+            return None;
+        }
+        let form_keys = HEADER;
+        let form_values = form_keys + slots * 8;
+        let bloom = form_values + slots * 4;
+        let key_start = bloom + BLOOM_BYTES;
+        let key_meta = key_start + (keys + 1) * 4;
+        let class_at = key_meta + keys * 4;
+        let entity_start = class_at + classes * 4;
+        let id_order = entity_start + (entities + 1) * 4;
+        let text = id_order + entities * 4;
+        if bytes.len() != text + text_len {
+            return None;
+        }
+        // The fingerprint must read as text; entity lines are checked one by one as
+        // they are read (checking the whole text here cost more than the rest of opening).
+        std::str::from_utf8(&bytes[HEADER - 16..HEADER]).ok()?;
+        let baked = Baked {
+            slots,
+            keys,
+            entities,
+            max_words: h(5),
+            spelling_count: h(6),
+            form_values,
+            bloom,
+            key_start,
+            key_meta,
+            classes: class_at,
+            entity_start,
+            id_order,
+            text,
+            bytes,
+        };
+        // Offsets inside their sections, so that reads never go out of bounds.
+        let ok = (0..=keys).all(|k| baked.u32_at(key_start, k) as usize <= classes)
+            && (0..=entities).all(|e| baked.u32_at(entity_start, e) as usize <= text_len)
+            && (0..keys)
+                .all(|k| (baked.u32_at(key_meta, k) & !(3 << CASE_SHIFT)) < entities as u32)
+            && (0..entities).all(|e| (baked.u32_at(id_order, e) as usize) < entities);
+        ok.then_some(baked)
     }
 
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    fn u32_at(&self, section: usize, i: usize) -> u32 {
+        read_u32(&self.bytes[section..], i)
     }
+
+    pub fn fingerprint(&self) -> &str {
+        std::str::from_utf8(&self.bytes[HEADER - 16..HEADER]).expect("checked in new")
+    }
+
+    pub fn max_words(&self) -> usize {
+        self.max_words
+    }
+
+    pub fn spelling_count(&self) -> usize {
+        self.spelling_count
+    }
+
+    /// The form of a word form's hash (see [`form_hash`]).
+    pub fn form(&self, hash: u64) -> Option<Form> {
+        let bloom = &self.bytes[self.bloom..self.bloom + BLOOM_BYTES];
+        if !bloom_bits(hash)
+            .iter()
+            .all(|&bit| bloom[bit / 8] & (1 << (bit % 8)) != 0)
+        {
+            return None;
+        }
+        let keys = &self.bytes[HEADER..self.form_values];
+        let mask = self.slots - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            match read_u64(keys, i) {
+                0 => return None,
+                k if k == hash => return Some(Form::unpack(self.u32_at(self.form_values, i))),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// How many word forms the table holds (counted: only tests and tools ask).
+    pub fn form_count(&self) -> usize {
+        let keys = &self.bytes[HEADER..self.form_values];
+        (0..self.slots).filter(|&i| read_u64(keys, i) != 0).count()
+    }
+
+    /// The entity a class sequence spells, and its case rule (binary search).
+    pub fn lookup(&self, seq: &[u32]) -> Option<(u32, Case)> {
+        let classes_of = |k: usize| {
+            let (from, to) = (
+                self.u32_at(self.key_start, k) as usize,
+                self.u32_at(self.key_start, k + 1) as usize,
+            );
+            (from..to).map(move |i| self.u32_at(self.classes, i))
+        };
+        let mut lo = 0;
+        let mut hi = self.keys;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match classes_of(mid).cmp(seq.iter().copied()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let packed = self.u32_at(self.key_meta, mid);
+                    let case = match packed >> CASE_SHIFT {
+                        1 => Case::Capitalised,
+                        2 => Case::Upper,
+                        _ => Case::Any,
+                    };
+                    return Some((packed & !(3 << CASE_SHIFT), case));
+                }
+            }
+        }
+        None
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.entities
+    }
+
+    /// Entity `i`, decoded from its line.
+    pub fn entity(&self, i: usize) -> Entity {
+        let line = self.line(i);
+        let mut f = line.split('\t');
+        let mut next = || f.next().unwrap_or_default();
+        let list = |s: &str| -> Vec<String> {
+            if s.is_empty() {
+                Vec::new()
+            } else {
+                s.split('\u{1f}').map(str::to_string).collect()
+            }
+        };
+        let (id, name, kind) = (next(), next(), next());
+        Entity {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: Kind::parse(kind).unwrap_or(Kind::Place),
+            spellings: list(next()),
+            cased: list(next()),
+        }
+    }
+
+    fn line(&self, i: usize) -> &str {
+        let (from, to) = (
+            self.u32_at(self.entity_start, i) as usize,
+            self.u32_at(self.entity_start, i + 1) as usize,
+        );
+        // A line read from a damaged table is empty rather than a panic.
+        let line = self
+            .bytes
+            .get(self.text + from..self.text + to)
+            .unwrap_or_default();
+        std::str::from_utf8(line)
+            .unwrap_or_default()
+            .trim_end_matches('\n')
+    }
+
+    /// The index of the entity with id `id` (binary search over the ids).
+    pub fn entity_index(&self, id: &str) -> Option<u32> {
+        let mut lo = 0;
+        let mut hi = self.entities;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let e = self.u32_at(self.id_order, mid);
+            let line = self.line(e as usize);
+            let this = line.split('\t').next().unwrap_or_default();
+            match this.cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(e),
+            }
+        }
+        None
+    }
+}
+
+fn read_u64(bytes: &[u8], slot: usize) -> u64 {
+    u64::from_le_bytes(bytes[slot * 8..slot * 8 + 8].try_into().expect("8 bytes"))
+}
+
+fn read_u32(bytes: &[u8], slot: usize) -> u32 {
+    u32::from_le_bytes(bytes[slot * 4..slot * 4 + 4].try_into().expect("4 bytes"))
 }

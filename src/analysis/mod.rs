@@ -25,7 +25,7 @@ use stem::StemFilter;
 
 /// Bumped whenever the analysis of a text changes: part of the alias fingerprint, so an
 /// index built by an older analyzer is noticed and rebuilt.
-pub const ANALYZER_VERSION: &str = "gazette-analyzer-1";
+pub use compile::ANALYZER_VERSION;
 
 /// The alias-aware analyzer's name in tantivy's tokenizer manager.
 pub const TOKENIZER: &str = "gazette";
