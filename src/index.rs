@@ -131,6 +131,9 @@ pub struct GazetteIndex {
     /// Opened on first use and kept: opening a reader loads every segment's metadata,
     /// too costly to repeat per search in a long-lived process.
     reader: std::sync::OnceLock<tantivy::IndexReader>,
+    /// Analyzers kept between searches, so that their stem caches stay warm in a
+    /// long-lived process (one per concurrent search).
+    analyzers: std::sync::Mutex<Vec<DocBuilder>>,
 }
 
 /// Whether `path` holds an index at all (tantivy's meta.json).
@@ -174,6 +177,7 @@ impl GazetteIndex {
             table,
             info,
             reader: std::sync::OnceLock::new(),
+            analyzers: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -186,6 +190,22 @@ impl GazetteIndex {
         let (schema, _) = Fields::schema();
         Index::create_in_dir(path, schema).map_err(|e| Error::index(path, e))?;
         Self::open(path, table)
+    }
+
+    /// Analyzers for a search: kept ones if another search returned them.
+    pub fn take_analyzers(&self) -> DocBuilder {
+        self.analyzers
+            .lock()
+            .ok()
+            .and_then(|mut pool| pool.pop())
+            .unwrap_or_else(|| DocBuilder::new(self.fields, &self.table))
+    }
+
+    /// Gives analyzers back for the next search.
+    pub fn return_analyzers(&self, analyzers: DocBuilder) {
+        if let Ok(mut pool) = self.analyzers.lock() {
+            pool.push(analyzers);
+        }
     }
 
     /// A searcher on the index as of when it was first asked for (this process sees one

@@ -2,10 +2,11 @@
 //! the query terms it holds (BM25-style, with the index's term weights), and returns the
 //! best non-overlapping windows with their match and entity spans.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use tantivy::tokenizer::{TextAnalyzer, Token};
 
+use crate::analysis::normalize::{normalize, Fold};
 use crate::analysis::ENTITY_PREFIX;
 
 /// One thing the query looks for, analyzed the way the article was: a single term, or a
@@ -31,14 +32,13 @@ pub struct Mark {
     pub entity: Option<String>,
 }
 
-/// A selected passage: byte range of the body, score, and the spans inside it.
+/// A selected passage: byte range of the body, score, and the matches inside it.
 #[derive(Clone, Debug)]
 pub struct Passage {
     pub start: usize,
     pub end: usize,
     pub score: f32,
     pub matches: Vec<Mark>,
-    pub entities: Vec<Mark>,
 }
 
 /// How passages are cut.
@@ -56,6 +56,125 @@ impl Default for PassageOptions {
             chars: 320,
             per_article: 2,
         }
+    }
+}
+
+/// Which sentences of a body can hold a match, found without the costly stages of the
+/// analyzer. Words are segmented and normalised (the first, cheap stages); a word can
+/// only analyse to a query term if it starts with that term's *key*, and only such words
+/// are stemmed to check; an entity term can only come from a word whose alias-table form
+/// belongs to one of that entity's spellings. Only the sentences holding a candidate are
+/// then analysed in full (which also settles names of several words). Re-analysing
+/// whole bodies was most of a search.
+///
+/// Keys: the term itself where nothing changes words after normalisation (exact mode,
+/// unstemmed languages); the stem less its last two characters for English and Russian,
+/// whose Snowball stemmers strip endings and change at most the last letter of what
+/// remains ("happi" ← happy, "hope" ← hoping, "possibl" ← possibility, "sky" ← skies).
+/// Other stemmers rewrite letters inside the word (German ß → ss): their articles are
+/// analysed in full.
+pub struct Prefilter {
+    /// (key, term as the scan sees it, the term is a prefix).
+    terms: Vec<(String, String, bool)>,
+    /// Word classes of the entities the query names (sorted).
+    classes: Vec<u32>,
+    stemmer: Option<frostem::Stemmer>,
+}
+
+impl Prefilter {
+    /// The prefilter for literals analysed for stemming group `group` (`None` for the
+    /// exact analyzer); `None` when the group's stemmer does not allow one.
+    pub fn new(
+        literals: &[Literal],
+        group: Option<&str>,
+        table: &crate::analysis::AliasTable,
+    ) -> Option<Prefilter> {
+        let algorithm = match group {
+            None | Some(crate::analysis::NO_STEM) => None,
+            Some(g @ ("en" | "ru")) => crate::analysis::stem::algorithm_for(g),
+            Some(_) => return None,
+        };
+        let mut terms = Vec::new();
+        let mut classes = Vec::new();
+        for lit in literals {
+            for (i, term) in lit.terms.iter().enumerate() {
+                if let Some(id) = term.strip_prefix(ENTITY_PREFIX) {
+                    classes.extend(table.classes_of(id));
+                    continue;
+                }
+                let prefix = lit.prefix && i + 1 == lit.terms.len();
+                // Exact-mode terms keep their diacritics; the scan folds them.
+                let folded = normalize(term, Fold::CaseAndDiacritics);
+                let key: String = if algorithm.is_some() {
+                    let n = folded.chars().count();
+                    folded.chars().take(n.saturating_sub(2).max(1)).collect()
+                } else {
+                    folded.clone()
+                };
+                terms.push((key, folded, prefix));
+            }
+        }
+        classes.sort_unstable();
+        classes.dedup();
+        Some(Prefilter {
+            terms,
+            classes,
+            stemmer: algorithm.map(frostem::Stemmer::new),
+        })
+    }
+
+    /// Indices of the sentences (from [`sentences`]) that hold a candidate word.
+    /// `normalizer` segments and normalises only (see `analysis::normalizer`).
+    pub fn candidates(
+        &self,
+        normalizer: &mut TextAnalyzer,
+        table: &crate::analysis::AliasTable,
+        body: &str,
+        sents: &[(usize, usize, usize)],
+    ) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut stream = normalizer.token_stream(body);
+        let mut at = 0; // sentences before `at` end before the current token
+        while stream.advance() {
+            let t = stream.token();
+            while at < sents.len() && sents[at].1 <= t.offset_from {
+                at += 1;
+            }
+            if at == sents.len() {
+                break;
+            }
+            if out.last() == Some(&at) || t.offset_to <= sents[at].0 {
+                continue;
+            }
+            if self.is_candidate(&t.text, table) {
+                out.push(at);
+            }
+        }
+        out
+    }
+
+    fn is_candidate(&self, word: &str, table: &crate::analysis::AliasTable) -> bool {
+        let mut stem: Option<std::borrow::Cow<str>> = None;
+        for (key, term, prefix) in &self.terms {
+            if !word.starts_with(key.as_str()) {
+                continue;
+            }
+            let s = stem.get_or_insert_with(|| match &self.stemmer {
+                Some(st) => st.stem(word),
+                None => std::borrow::Cow::Borrowed(word),
+            });
+            if if *prefix {
+                s.starts_with(term.as_str())
+            } else {
+                s == term
+            } {
+                return true;
+            }
+        }
+        !self.classes.is_empty()
+            && table
+                .form(word)
+                .is_some_and(|f| self.classes.binary_search(&f.class).is_ok())
     }
 }
 
@@ -264,17 +383,15 @@ fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Selects the best passages of a body. `matches` and `entities` come from
-/// [`find_matches`] and [`find_entities`] on the body's tokens. An article whose body
-/// holds no match (it matched by its title) still gets its lead as one passage.
+/// Selects the best passages of a body cut into `sents` (from [`sentences`]). `matches`
+/// come from [`find_matches`]. An article whose body holds no match (it matched by its
+/// title) still gets its lead as one passage.
 pub fn select(
-    body: &str,
+    sents: &[(usize, usize, usize)],
     matches: &[Mark],
-    entities: &[Mark],
     literals: &[Literal],
     opts: PassageOptions,
 ) -> Vec<Passage> {
-    let sents = sentences(body, opts.chars.max(20));
     if sents.is_empty() {
         return Vec::new();
     }
@@ -311,7 +428,6 @@ pub fn select(
             end,
             score,
             matches: within(matches, start, end),
-            entities: within(entities, start, end),
         })
         .collect()
 }
@@ -456,9 +572,8 @@ mod tests {
             },
         ];
         let p = select(
-            body,
+            &sentences(body, 60),
             &marks,
-            &[],
             &lits,
             PassageOptions {
                 chars: 60,
@@ -470,5 +585,56 @@ mod tests {
             "Later a prisoner swap happened in the city of Kyiv."
         );
         assert_eq!(p[0].matches.len(), 2);
+    }
+
+    /// The sentences the prefilter keeps are exactly those where the full analyzer finds
+    /// a match, through stemming (hoping → hope, skies → sky, possibilities → possibl)
+    /// and aliases (Kiev → @kyiv).
+    #[test]
+    fn prefilter_keeps_the_sentences_that_match() {
+        let table = crate::analysis::AliasTable::builtin();
+        let body = "Markets rallied on Monday.\nHe was hoping for a deal.\nThe skies over Kiev \
+                    cleared.\nNothing here.\nPossibilities abound in Kyiv's markets.";
+        let sents = sentences(body, 200);
+        let mut full = crate::analysis::analyzer(&table, "en");
+        let mut normalizer = crate::analysis::normalizer();
+        for (query, expected) in [
+            ("market", vec![0, 4]),
+            ("hope", vec![1]),
+            ("sky", vec![2]),
+            ("Kyiv", vec![2, 4]),
+            ("possibility", vec![4]),
+            ("deal", vec![1]),
+            ("rally*", vec![0]),
+        ] {
+            let (word, prefix) = match query.strip_suffix('*') {
+                Some(w) => (w, true),
+                None => (query, false),
+            };
+            let lits = vec![Literal {
+                terms: crate::analysis::analyze(&mut full, word)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect(),
+                prefix,
+                slop: 0,
+                weight: 1.0,
+            }];
+            let truth: Vec<usize> = (0..sents.len())
+                .filter(|&i| {
+                    let text = &body[sents[i].0..sents[i].1];
+                    !find_matches(&spots(&mut full, text, &lits, false), &lits).is_empty()
+                })
+                .collect();
+            assert_eq!(truth, expected, "{query}: full analysis");
+            let pf = Prefilter::new(&lits, Some("en"), &table).unwrap();
+            assert_eq!(
+                pf.candidates(&mut normalizer, &table, body, &sents),
+                expected,
+                "{query}: prefilter"
+            );
+        }
+        // German stemming rewrites letters inside words: no prefilter.
+        assert!(Prefilter::new(&[], Some("de"), &table).is_none());
     }
 }

@@ -183,9 +183,11 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     let mut all: Vec<Hit> = Vec::new();
     let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
     let mut dates: HashMap<String, Option<i64>> = HashMap::new();
-    let mut analyzers = crate::index::DocBuilder::new(gi.fields, &gi.table);
+    let mut analyzers = gi.take_analyzers();
     let mut exact_analyzer = analysis::exact_analyzer();
-    let mut literals_by_group: HashMap<&'static str, Vec<Literal>> = HashMap::new();
+    let mut normalizer = analysis::normalizer();
+    let mut literals_by_group: HashMap<&'static str, (Vec<Literal>, Option<passage::Prefilter>)> =
+        HashMap::new();
     // Articles are cut into passages best first, in batches, and only as far as needed:
     // cutting is the costly part of a search (each body is analysed again). The first
     // batch holds a few more articles than passages asked for, so that a strong passage
@@ -220,8 +222,8 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             } else {
                 analysis::stem_key(meta.lang.code())
             };
-            let literals = literals_by_group.entry(group).or_insert_with(|| {
-                if opts.exact {
+            let (literals, prefilter) = literals_by_group.entry(group).or_insert_with(|| {
+                let lits = if opts.exact {
                     literals(
                         &prepared.ast,
                         &mut exact_analyzer,
@@ -231,29 +233,46 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
                 } else {
                     let analyzer = analyzers.analyzer(meta.lang.code());
                     literals(&prepared.ast, analyzer, &searcher, gi.fields.body)
-                }
+                };
+                let pf = passage::Prefilter::new(&lits, (!opts.exact).then_some(group), &gi.table);
+                (lits, pf)
             });
-            let analyzer = analyzers.analyzer(meta.lang.code());
-            let (matches, entities) = if opts.exact {
-                let exact = passage::spots(&mut exact_analyzer, &body, literals, false);
-                let aliased = passage::spots(analyzer, &body, &[], true);
-                (
-                    passage::find_matches(&exact, literals),
-                    passage::find_entities(&aliased),
-                )
-            } else {
-                let spots = passage::spots(analyzer, &body, literals, true);
-                (
-                    passage::find_matches(&spots, literals),
-                    passage::find_entities(&spots),
-                )
+            let sents = passage::sentences(&body, opts.passages.chars.max(20));
+            // Only the sentences that can hold a match are analysed in full.
+            let candidates: Vec<usize> = match prefilter {
+                Some(pf) => pf.candidates(&mut normalizer, &gi.table, &body, &sents),
+                None => (0..sents.len()).collect(),
             };
-            for p in passage::select(&body, &matches, &entities, literals, opts.passages) {
+            let analyzer = analyzers.analyzer(meta.lang.code());
+            let mut matches = Vec::new();
+            for i in candidates {
+                let (from, to, _) = sents[i];
+                let an = if opts.exact {
+                    &mut exact_analyzer
+                } else {
+                    &mut *analyzer
+                };
+                let spots = passage::spots(an, &body[from..to], literals, false);
+                matches.extend(
+                    passage::find_matches(&spots, literals)
+                        .into_iter()
+                        .map(|m| Mark {
+                            start: m.start + from,
+                            end: m.end + from,
+                            ..m
+                        }),
+                );
+            }
+            for p in passage::select(&sents, &matches, literals, opts.passages) {
                 let rel = |m: &Mark| Mark {
                     start: m.start - p.start,
                     end: m.end - p.start,
                     ..m.clone()
                 };
+                // Entities are only shown in passages: only passages are analysed for them
+                // (their spans come out relative to the passage).
+                let spots = passage::spots(analyzer, &body[p.start..p.end], &[], true);
+                let entities = passage::find_entities(&spots);
                 all.push(Hit {
                     rank: 0,
                     score: p.score + ARTICLE_WEIGHT * score,
@@ -262,7 +281,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
                     start: p.start,
                     end: p.end,
                     matches: p.matches.iter().map(rel).collect(),
-                    entities: p.entities.iter().map(rel).collect(),
+                    entities,
                     similar: Vec::new(),
                     same_story_as: None,
                 });
@@ -278,6 +297,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             break;
         }
     }
+    gi.return_analyzers(analyzers);
     match opts.sort {
         Sort::Relevance => all.sort_by(|a, b| b.score.total_cmp(&a.score)),
         Sort::Date => all.sort_by(|a, b| {

@@ -141,6 +141,14 @@ impl AliasTable {
         self.baked.lookup(classes)
     }
 
+    /// The word classes of every spelling of the entity with id `id` (sorted): a word
+    /// whose form is of none of them cannot be part of a mention of it.
+    pub(crate) fn classes_of(&self, id: &str) -> Vec<u32> {
+        self.baked
+            .entity_index(id)
+            .map_or_else(Vec::new, |i| self.baked.classes_of(i))
+    }
+
     pub(crate) fn entity_at(&self, index: u32) -> &Entity {
         let i = index as usize;
         if let Some(all) = self.all.get() {

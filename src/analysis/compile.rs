@@ -791,6 +791,23 @@ impl Baked {
         None
     }
 
+    /// Every word class used by a spelling of entity `entity`.
+    pub fn classes_of(&self, entity: u32) -> Vec<u32> {
+        let mut out: Vec<u32> = (0..self.keys)
+            .filter(|&k| self.u32_at(self.key_meta, k) & !(3 << CASE_SHIFT) == entity)
+            .flat_map(|k| {
+                let (from, to) = (
+                    self.u32_at(self.key_start, k) as usize,
+                    self.u32_at(self.key_start, k + 1) as usize,
+                );
+                (from..to).map(move |i| self.u32_at(self.classes, i))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     pub fn entity_count(&self) -> usize {
         self.entities
     }

@@ -64,6 +64,14 @@ pub fn analyzer(table: &Arc<AliasTable>, stem_key: &str) -> TextAnalyzer {
     }
 }
 
+/// The first two stages of [`analyzer`] only — segmentation and normalisation — for
+/// finding where a text may match before analysing it in full (`passage::Prefilter`).
+pub fn normalizer() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer::default())
+        .filter(Normalizer(Fold::CaseAndDiacritics))
+        .build()
+}
+
 /// The exact-spelling analyzer: words in lower case, nothing else.
 pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
