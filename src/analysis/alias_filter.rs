@@ -63,7 +63,8 @@ impl<T: TokenStream> AliasStream<'_, T> {
     fn fill(&mut self, n: usize) {
         while self.pending.len() < n && !self.tail_done {
             if self.tail.advance() {
-                let token = std::mem::take(self.tail.token_mut());
+                // Cloned, not taken: the tail keeps its text buffer for the next word.
+                let token = self.tail.token().clone();
                 let form = self.table.form(&token.text);
                 self.pending.push_back((token, form));
             } else {
@@ -116,6 +117,27 @@ impl<T: TokenStream> AliasStream<'_, T> {
 
 impl<T: TokenStream> TokenStream for AliasStream<'_, T> {
     fn advance(&mut self) -> bool {
+        // Most words are no name's: they pass straight through, copied into this
+        // stream's token (no allocation, no look-ahead queue).
+        if self.pending.is_empty() && !self.tail_done {
+            if !self.tail.advance() {
+                self.tail_done = true;
+                return false;
+            }
+            let t = self.tail.token();
+            let form = self.table.form(&t.text);
+            if form.is_none() {
+                self.token.text.clear();
+                self.token.text.push_str(&t.text);
+                self.token.offset_from = t.offset_from;
+                self.token.offset_to = t.offset_to;
+                self.token.position = self.position;
+                self.token.position_length = 1;
+                self.position += 1;
+                return true;
+            }
+            self.pending.push_back((t.clone(), form));
+        }
         self.fill(1);
         let matched = self.longest_match();
         let Some((mut token, _)) = self.pending.pop_front() else {

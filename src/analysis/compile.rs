@@ -761,31 +761,35 @@ impl Baked {
         (0..self.slots).filter(|&i| read_u64(keys, i) != 0).count()
     }
 
-    /// The entity a class sequence spells, and its case rule (binary search).
+    /// The entity a class sequence spells, and its case rule: a binary search on the
+    /// first class (one read per step), then the few keys that start with it.
     pub fn lookup(&self, seq: &[u32]) -> Option<(u32, Case)> {
-        let classes_of = |k: usize| {
-            let (from, to) = (
-                self.u32_at(self.key_start, k) as usize,
-                self.u32_at(self.key_start, k + 1) as usize,
-            );
-            (from..to).map(move |i| self.u32_at(self.classes, i))
+        let first = *seq.first()?;
+        let class = |k: usize, i: usize| {
+            self.u32_at(self.classes, self.u32_at(self.key_start, k) as usize + i)
         };
-        let mut lo = 0;
-        let mut hi = self.keys;
+        let len = |k: usize| {
+            (self.u32_at(self.key_start, k + 1) - self.u32_at(self.key_start, k)) as usize
+        };
+        let (mut lo, mut hi) = (0, self.keys);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            match classes_of(mid).cmp(seq.iter().copied()) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let packed = self.u32_at(self.key_meta, mid);
-                    let case = match packed >> CASE_SHIFT {
-                        1 => Case::Capitalised,
-                        2 => Case::Upper,
-                        _ => Case::Any,
-                    };
-                    return Some((packed & !(3 << CASE_SHIFT), case));
-                }
+            if class(mid, 0) < first {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let same = (lo..self.keys).take_while(|&k| len(k) > 0 && class(k, 0) == first);
+        for k in same {
+            if len(k) == seq.len() && (1..seq.len()).all(|i| class(k, i) == seq[i]) {
+                let packed = self.u32_at(self.key_meta, k);
+                let case = match packed >> CASE_SHIFT {
+                    1 => Case::Capitalised,
+                    2 => Case::Upper,
+                    _ => Case::Any,
+                };
+                return Some((packed & !(3 << CASE_SHIFT), case));
             }
         }
         None

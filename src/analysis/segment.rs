@@ -104,12 +104,14 @@ impl WordTokenStream<'_> {
             }
         };
         let mut end = start + first.len_utf8();
-        if is_ideographic(first) {
+        if !first.is_ascii() && is_ideographic(first) {
             return Some((start, end));
         }
         let mut prev = first;
         while let Some(&(i, c)) = self.chars.peek() {
-            if is_word_char(c) && !is_ideographic(c) {
+            // ASCII letters and digits first: most of the text, and the cheapest test.
+            if c.is_ascii_alphanumeric() || (!c.is_ascii() && is_word_char(c) && !is_ideographic(c))
+            {
                 self.chars.next();
                 end = i + c.len_utf8();
                 prev = c;
