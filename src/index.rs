@@ -15,7 +15,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
-use crate::analysis::{self, dispatch, AliasTable};
+use crate::analysis::{self, terms, AliasTable};
 use crate::error::{Error, Result};
 use crate::reader::Article;
 use crate::similar;
@@ -30,7 +30,8 @@ pub struct Fields {
     pub id: Field,
     /// The file the article came from (raw).
     pub path: Field,
-    /// Alias-aware, stemmed in the article's language (see `analysis::dispatch`).
+    /// Alias-aware, stemmed in the article's language (analysed by the indexer, see
+    /// `analysis::terms`).
     pub title: Field,
     pub body: Field,
     /// Exact spelling (lower case only), for `--exact`.
@@ -168,7 +169,7 @@ impl GazetteIndex {
                 reason: "not a Gazette index of this version (schema differs); rebuild it with `gazette index --rebuild`".into(),
             });
         }
-        analysis::register(&index, &table);
+        analysis::register(&index);
         let info = read_info(&index);
         Ok(GazetteIndex {
             index,
@@ -352,28 +353,38 @@ impl DocBuilder {
     pub fn document(&mut self, article: &mut Article, file: &FileState) -> TantivyDocument {
         let f = self.fields;
         let lang = article.detect_lang().clone();
-        // Names and numbers of the story are in its title and lead: the salient terms
-        // for near-duplicate detection come from there (bounded cost per article).
-        // Names are never stemmed, so the unstemmed analyzer serves (and is cheaper).
-        let lead =
-            &article.body[..crate::reader::floor_char_boundary(&article.body, SALIENT_BYTES)];
-        let plain = self.analyzer("");
-        let mut salient =
-            similar::salient_terms(&article.title, &analysis::analyze(plain, &article.title));
-        salient.extend(similar::salient_terms(
-            lead,
-            &analysis::analyze(plain, lead),
-        ));
+        // Title and body are analysed once, here, in the article's language; tantivy gets
+        // their terms (see `analysis::terms`). The salient terms for near-duplicate
+        // detection come from the same tokens, from the title and the lead (bounded
+        // cost per article), where a story's names and numbers are. (Analysing the lead
+        // a second time for them was a sixth of indexing.)
+        let lead_end = crate::reader::floor_char_boundary(&article.body, SALIENT_BYTES);
+        let analyzer = self.analyzer(lang.code());
+        let mut salient = Vec::new();
+        let mut title_terms = String::with_capacity(article.title.len() + 16);
+        terms::write_terms(
+            &mut analyzer.token_stream(&article.title),
+            &mut title_terms,
+            &mut |t| salient.extend(similar::salient_term(&article.title, t)),
+        );
+        let mut body_terms = String::with_capacity(article.body.len() + 16);
+        terms::write_terms(
+            &mut analyzer.token_stream(&article.body),
+            &mut body_terms,
+            &mut |t| {
+                if t.offset_to <= lead_end {
+                    salient.extend(similar::salient_term(&article.body, t));
+                }
+            },
+        );
         salient.sort_unstable();
         salient.dedup();
         let signature = similar::Signature::of(&salient);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &article.id);
         doc.add_text(f.path, &article.path);
-        // tantivy analyses these in its indexing threads, with the stemmer the marker
-        // names (see `analysis::dispatch`).
-        doc.add_text(f.title, dispatch::mark(lang.code(), &article.title));
-        doc.add_text(f.body, dispatch::mark(lang.code(), &article.body));
+        doc.add_text(f.title, title_terms);
+        doc.add_text(f.body, body_terms);
         doc.add_text(f.title_exact, &article.title);
         doc.add_text(f.body_exact, &article.body);
         doc.add_text(f.title_text, &article.title);

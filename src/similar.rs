@@ -28,29 +28,33 @@ pub const SIMILAR: f32 = 0.25;
 pub fn salient_terms(text: &str, tokens: &[Token]) -> Vec<String> {
     let mut out: Vec<String> = tokens
         .iter()
-        .filter_map(|t| {
-            let original = &text[t.offset_from..t.offset_to];
-            if t.text.starts_with(ENTITY_PREFIX) {
-                return Some(t.text.clone());
-            }
-            let digits: String = original.chars().filter(char::is_ascii_digit).collect();
-            if !digits.is_empty()
-                && original
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || ",.".contains(c))
-            {
-                return (digits.len() >= 2).then(|| format!("#{digits}"));
-            }
-            let mut chars = original.chars();
-            let capitalised = chars.next().is_some_and(char::is_uppercase)
-                && chars.clone().count() >= 2
-                && chars.any(char::is_lowercase);
-            capitalised.then(|| t.text.clone())
-        })
+        .filter_map(|t| salient_term(text, t))
         .collect();
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The salient term a token of `text` gives, if it is salient: an entity term, a
+/// capitalised word (its analysed form), or a number of two or more digits (`#digits`).
+pub fn salient_term(text: &str, t: &Token) -> Option<String> {
+    let original = text.get(t.offset_from..t.offset_to)?;
+    if t.text.starts_with(ENTITY_PREFIX) {
+        return Some(t.text.clone());
+    }
+    if original.bytes().any(|b| b.is_ascii_digit())
+        && original
+            .chars()
+            .all(|c| c.is_ascii_digit() || ",.".contains(c))
+    {
+        let digits: String = original.chars().filter(char::is_ascii_digit).collect();
+        return (digits.len() >= 2).then(|| format!("#{digits}"));
+    }
+    let mut chars = original.chars();
+    let capitalised = chars.next().is_some_and(char::is_uppercase)
+        && chars.clone().count() >= 2
+        && chars.any(char::is_lowercase);
+    capitalised.then(|| t.text.clone())
 }
 
 /// The sorted, deduplicated 32-bit hashes of an article's salient terms.

@@ -8,10 +8,10 @@
 pub mod alias;
 pub mod alias_filter;
 pub mod compile;
-pub mod dispatch;
 pub mod normalize;
 pub mod segment;
 pub mod stem;
+pub mod terms;
 
 use std::sync::Arc;
 
@@ -88,12 +88,13 @@ pub fn tokenizers(table: &Arc<AliasTable>, stem_key: &str) -> TokenizerManager {
     manager
 }
 
-/// Registers Gazette's analyzers on an opened index: the analysed fields dispatch on
-/// the language marker the indexer puts in front of their text.
-pub fn register(index: &tantivy::Index, table: &Arc<AliasTable>) {
+/// Registers Gazette's tokenizers on an opened index (tantivy does not store them): the
+/// analysed fields receive terms the indexer has already analysed (see [`terms`]); the
+/// exact fields are analysed by tantivy with [`exact_analyzer`].
+pub fn register(index: &tantivy::Index) {
     index
         .tokenizers()
-        .register(TOKENIZER, dispatch::LangDispatch::new(table.clone()));
+        .register(TOKENIZER, terms::TermsTokenizer::default());
     index
         .tokenizers()
         .register(EXACT_TOKENIZER, exact_analyzer());
