@@ -271,6 +271,11 @@ fn clean(text: &str) -> String {
             .chars()
             .filter(|c| c.is_alphabetic() || *c == '\'' || *c == '’' || *c == '-')
         {
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+                kept += 1;
+                continue;
+            }
             for l in c.to_lowercase() {
                 out.push(l);
                 kept += 1;
