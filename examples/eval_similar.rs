@@ -24,7 +24,9 @@ fn main() {
     let data = PathBuf::from(args.next().unwrap_or_else(|| "../shared/data".into()));
     let seeds = PathBuf::from(args.next().unwrap_or_else(|| "corpus/seeds".into()));
     let table = AliasTable::builtin();
-    let mut an = analysis::analyzer(&table, analysis::NO_STEM);
+    // As `gazette index` does: each article's tokens from the analyzer of its language
+    // (all the articles here are English).
+    let mut an = analysis::analyzer(&table, "en");
     let mut seed_sigs = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(&seeds)
         .unwrap()
