@@ -68,7 +68,7 @@ impl Default for PassageOptions {
 /// whole bodies was most of a search.
 ///
 /// Keys: the term itself where nothing changes words after normalisation (exact mode,
-/// unstemmed languages); the stem less its last two characters for English and Russian,
+/// unstemmed languages); the stem less its last character for English and Russian,
 /// whose Snowball stemmers strip endings and change at most the last letter of what
 /// remains ("happi" ← happy, "hope" ← hoping, "possibl" ← possibility, "sky" ← skies).
 /// Other stemmers rewrite letters inside the word (German ß → ss): their articles are
@@ -107,7 +107,7 @@ impl Prefilter {
                 let folded = normalize(term, Fold::CaseAndDiacritics);
                 let key: String = if algorithm.is_some() {
                     let n = folded.chars().count();
-                    folded.chars().take(n.saturating_sub(2).max(1)).collect()
+                    folded.chars().take(n.saturating_sub(1).max(1)).collect()
                 } else {
                     folded.clone()
                 };
