@@ -25,7 +25,7 @@ fn main() {
     let seeds = PathBuf::from(args.next().unwrap_or_else(|| "corpus/seeds".into()));
     let table = AliasTable::builtin();
     // As `gazette index` does: each article's tokens from the analyzer of its language
-    // (all the articles here are English).
+    // (all the articles here are English); salient words are taken unstemmed.
     let mut an = analysis::analyzer(&table, "en");
     let mut seed_sigs = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir(&seeds)

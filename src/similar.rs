@@ -17,6 +17,7 @@ use std::hash::{Hash, Hasher};
 
 use tantivy::tokenizer::Token;
 
+use crate::analysis::normalize::{normalize, Fold};
 use crate::analysis::ENTITY_PREFIX;
 
 /// Most salient terms kept per article (the lead of a story has far fewer).
@@ -36,7 +37,9 @@ pub fn salient_terms(text: &str, tokens: &[Token]) -> Vec<String> {
 }
 
 /// The salient term a token of `text` gives, if it is salient: an entity term, a
-/// capitalised word (its analysed form), or a number of two or more digits (`#digits`).
+/// capitalised word (normalised but not stemmed, so that the signature does not depend
+/// on the stemmer of the article's language), or a number of two or more digits
+/// (`#digits`).
 pub fn salient_term(text: &str, t: &Token) -> Option<String> {
     let original = text.get(t.offset_from..t.offset_to)?;
     if t.text.starts_with(ENTITY_PREFIX) {
@@ -54,7 +57,7 @@ pub fn salient_term(text: &str, t: &Token) -> Option<String> {
     let capitalised = chars.next().is_some_and(char::is_uppercase)
         && chars.clone().count() >= 2
         && chars.any(char::is_lowercase);
-    capitalised.then(|| t.text.clone())
+    capitalised.then(|| normalize(original, Fold::CaseAndDiacritics))
 }
 
 /// The sorted, deduplicated 32-bit hashes of an article's salient terms.
