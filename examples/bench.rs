@@ -347,26 +347,23 @@ fn run(args: &Args) {
             bn.rss_kb as f64 / 1024.0,
             "MB",
         );
-        let med = |v: &[(Stats, u64)]| {
-            let mut p: Vec<f64> = v.iter().map(|s| s.0.p50.as_secs_f64() * 1000.0).collect();
-            p.sort_by(f64::total_cmp);
-            p[p.len() / 2]
-        };
-        row(
-            "query p50, median of the set (in-process)",
-            med(&latency[0].1),
-            med(&latency[1].1),
-            "ms",
-        );
-        let medw = |v: &[Stats]| {
+        // The median over the query set of each query's p50, in ms.
+        let med = |v: Vec<Stats>| {
             let mut p: Vec<f64> = v.iter().map(|s| s.p50.as_secs_f64() * 1000.0).collect();
             p.sort_by(f64::total_cmp);
             p[p.len() / 2]
         };
+        let in_proc = |i: usize| med(latency[i].1.iter().map(|s| s.0).collect());
+        row(
+            "query p50, median of the set (in-process)",
+            in_proc(0),
+            in_proc(1),
+            "ms",
+        );
         row(
             "query p50, median of the set (process)",
-            medw(&latency[0].2),
-            medw(&latency[1].2),
+            med(latency[0].2.clone()),
+            med(latency[1].2.clone()),
             "ms",
         );
     }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use super::alias::{AliasTable, Case, Form, ENTITY_PREFIX};
+use super::segment::set_token;
 
 /// Token filter that canonicalises entity spellings with an [`AliasTable`].
 #[derive(Clone)]
@@ -127,12 +128,13 @@ impl<T: TokenStream> TokenStream for AliasStream<'_, T> {
             let t = self.tail.token();
             let form = self.table.form(&t.text);
             if form.is_none() {
-                self.token.text.clear();
-                self.token.text.push_str(&t.text);
-                self.token.offset_from = t.offset_from;
-                self.token.offset_to = t.offset_to;
-                self.token.position = self.position;
-                self.token.position_length = 1;
+                set_token(
+                    &mut self.token,
+                    &t.text,
+                    t.offset_from,
+                    t.offset_to,
+                    self.position,
+                );
                 self.position += 1;
                 return true;
             }

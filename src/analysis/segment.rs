@@ -47,6 +47,17 @@ impl Tokenizer for WordTokenizer {
     }
 }
 
+/// Makes `token` the word `text` at bytes `from..to` and `position`, reusing its buffer
+/// (shared by the tokenizers and filters that emit tokens of their own).
+pub fn set_token(token: &mut Token, text: &str, from: usize, to: usize, position: usize) {
+    token.text.clear();
+    token.text.push_str(text);
+    token.offset_from = from;
+    token.offset_to = to;
+    token.position = position;
+    token.position_length = 1;
+}
+
 /// The length of a trailing possessive `'s` / `’s` on a word, if any.
 fn possessive_len(word: &str) -> usize {
     for suffix in ["'s", "’s", "'S", "’S"] {
@@ -164,12 +175,13 @@ impl TokenStream for WordTokenStream<'_> {
             }
         }
         let (start, end) = self.pieces.pop().expect("not empty");
-        self.token.text.clear();
-        self.token.text.push_str(&self.text[start..end]);
-        self.token.offset_from = start;
-        self.token.offset_to = end;
-        self.token.position = self.position;
-        self.token.position_length = 1;
+        set_token(
+            self.token,
+            &self.text[start..end],
+            start,
+            end,
+            self.position,
+        );
         self.position += 1;
         true
     }

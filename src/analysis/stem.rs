@@ -138,3 +138,39 @@ impl<T: TokenStream> TokenStream for StemStream<'_, T> {
         self.tail.token_mut()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::segment::WordTokenizer;
+    use crate::analysis::tests::tokens;
+    use tantivy::tokenizer::TextAnalyzer;
+
+    fn stems(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+        crate::analysis::analyze(analyzer, text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    /// Cached stems are the stemmer's: a word seen before (in this text or an earlier
+    /// one) stems as it did the first time, and words that are their own stem stay.
+    #[test]
+    fn cached_stems_equal_fresh_ones() {
+        let text = "strikes hit the striking workers; strikes again, news";
+        let fresh: Vec<String> = tokens(
+            StemFilter(frostem::Algorithm::English).transform(WordTokenizer::default()),
+            text,
+        )
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+        assert_eq!(fresh[0], "strike");
+        assert_eq!(fresh[5], "strike");
+        let mut an = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(StemFilter(frostem::Algorithm::English))
+            .build();
+        assert_eq!(stems(&mut an, text), fresh);
+        assert_eq!(stems(&mut an, text), fresh, "second pass, from the cache");
+    }
+}

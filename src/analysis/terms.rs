@@ -13,6 +13,8 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use super::segment::set_token;
+
 /// Appends the tokens of `stream` to `out` as space-separated terms, calling `each` on
 /// every token on the way.
 pub fn write_terms(stream: &mut dyn TokenStream, out: &mut String, each: &mut dyn FnMut(&Token)) {
@@ -65,12 +67,13 @@ impl TokenStream for TermsStream<'_> {
         let end = self.text[start..]
             .find(' ')
             .map_or(self.text.len(), |i| start + i);
-        self.token.text.clear();
-        self.token.text.push_str(&self.text[start..end]);
-        self.token.offset_from = start;
-        self.token.offset_to = end;
-        self.token.position = self.position;
-        self.token.position_length = 1;
+        set_token(
+            self.token,
+            &self.text[start..end],
+            start,
+            end,
+            self.position,
+        );
         self.position += 1;
         self.at = end;
         true
