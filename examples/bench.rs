@@ -28,6 +28,7 @@ const THREADS: usize = 2;
 const MEMORY_MB: usize = 200;
 
 /// One benchmark query: what Gazette is asked, and the keywords `rg` is given.
+#[derive(Clone, Copy)]
 struct Query {
     name: &'static str,
     query: &'static str,
@@ -144,9 +145,19 @@ fn main() {
         return;
     }
     if argv.first().map(String::as_str) == Some("profile-queries") {
-        // For a profiler: `bench profile-queries INDEX REPS` runs the query set only.
+        // For a profiler: `bench profile-queries INDEX [REPS [NAME]]` runs the query set
+        // (or the queries whose name contains NAME) only.
         let reps = argv.get(2).and_then(|r| r.parse().ok()).unwrap_or(200);
-        for (q, (s, _)) in QUERIES.iter().zip(in_process(Path::new(&argv[1]), reps)) {
+        let only = argv.get(3).map(String::as_str).unwrap_or("");
+        let queries: Vec<Query> = QUERIES
+            .iter()
+            .filter(|q| q.name.contains(only))
+            .copied()
+            .collect();
+        for (q, (s, _)) in queries
+            .iter()
+            .zip(in_process(Path::new(&argv[1]), reps, &queries))
+        {
             println!("{}: p50 {} p95 {}", q.name, ms(s.p50), ms(s.p95));
         }
         return;
@@ -281,7 +292,7 @@ fn run(args: &Args) {
     let mut latency = Vec::new();
     for c in &corpora {
         let dir = index_dir(args, c, "gazette");
-        let in_proc = in_process(&dir, args.reps);
+        let in_proc = in_process(&dir, args.reps, QUERIES);
         let whole = whole_process(args, &dir, args.procs);
         latency.push((c.scale, in_proc, whole));
     }
@@ -583,10 +594,10 @@ fn stats(mut v: Vec<Duration>) -> Stats {
 
 /// Each query run in this process: search, passages and highlighted printing. Returns
 /// latency and the number of matching articles.
-fn in_process(dir: &Path, reps: usize) -> Vec<(Stats, u64)> {
+fn in_process(dir: &Path, reps: usize, queries: &[Query]) -> Vec<(Stats, u64)> {
     let table = AliasTable::builtin();
     let gi = GazetteIndex::open(dir, table.clone()).unwrap_or_else(|e| die(&format!("{e:#}")));
-    QUERIES
+    queries
         .iter()
         .map(|q| {
             let opts = SearchOptions {
