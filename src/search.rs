@@ -28,6 +28,10 @@ pub const MAX_QUERY_CHARS: usize = 10_000;
 /// Deepest parenthesis nesting accepted (the parser recurses per level).
 pub const MAX_QUERY_DEPTH: usize = 32;
 
+/// Most articles a search looks at when folding keeps its page short (each costs a
+/// document read even when it folds away).
+const MAX_CANDIDATES: usize = 5_000;
+
 /// Title matches count this much more than body matches.
 pub const TITLE_BOOST: f32 = 2.0;
 /// How much of the article's own score a passage inherits.
@@ -154,31 +158,30 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     let prepared = prepare(gi, &searcher, opts)?;
     let want = opts.offset + opts.limit;
     // Passages come from the best articles; a few more than needed let a strong passage
-    // of a lower-ranked article surface.
-    let candidates = (want + 10).max(opts.limit * 2);
-    // Grouping folds passages away: look at more articles so that a page stays full.
-    let candidates = if opts.group == Grouping::Fold {
-        candidates * 2
-    } else {
-        candidates
-    };
-    let (top, total): (Vec<(f32, tantivy::DocAddress)>, usize) = match opts.sort {
-        Sort::Relevance => searcher.search(
-            &prepared.query,
-            &(TopDocs::with_limit(candidates).order_by_score(), Count),
-        ),
-        Sort::Date => searcher
-            .search(
+    // of a lower-ranked article surface. Folding can leave a page short (an archive
+    // holding many copies of one story): then more articles are fetched, four times as
+    // many each time.
+    let mut limit = (want + 10).max(opts.limit * 2);
+    let fetch = |limit: usize| -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+        match opts.sort {
+            Sort::Relevance => searcher.search(
                 &prepared.query,
-                &(
-                    TopDocs::with_limit(candidates)
-                        .order_by_fast_field::<DateTime>("date", tantivy::Order::Desc),
-                    Count,
-                ),
-            )
-            .map(|(docs, n)| (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)),
-    }
-    .map_err(|e| Error::index(&gi.path, e))?;
+                &(TopDocs::with_limit(limit).order_by_score(), Count),
+            ),
+            Sort::Date => searcher
+                .search(
+                    &prepared.query,
+                    &(
+                        TopDocs::with_limit(limit)
+                            .order_by_fast_field::<DateTime>("date", tantivy::Order::Desc),
+                        Count,
+                    ),
+                )
+                .map(|(docs, n)| (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)),
+        }
+        .map_err(|e| Error::index(&gi.path, e))
+    };
+    let (mut top, total) = fetch(limit)?;
 
     let mut all: Vec<Hit> = Vec::new();
     let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
@@ -191,11 +194,26 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     // Articles are cut into passages best first, in batches, and only as far as needed:
     // cutting is the costly part of a search (each body is analysed again). The first
     // batch holds a few more articles than passages asked for, so that a strong passage
-    // of a lower-ranked article can still surface; when grouping folds articles away
-    // and the page is short, the next batch follows.
+    // of a lower-ranked article can still surface; when folding leaves the page short,
+    // the next batch follows.
     let first_batch = want + 5;
+    // Folding: the articles cut so far with their signatures, and what folds into them.
+    let mut leaders: Vec<(String, Signature)> = Vec::new();
+    let mut folded: HashMap<String, Vec<Arc<ArticleMeta>>> = HashMap::new();
     let mut done = 0;
-    while done < top.len() {
+    loop {
+        if done == top.len() {
+            // Every fetched article is cut and the page is still short: fetch more, if
+            // the index has more (the order of the first ones does not change).
+            if top.len() < limit || opts.group != Grouping::Fold || limit >= MAX_CANDIDATES {
+                break;
+            }
+            limit = (limit * 4).min(MAX_CANDIDATES);
+            top = fetch(limit)?.0;
+            if done == top.len() {
+                break;
+            }
+        }
         let upto = top
             .len()
             .min(done + if done == 0 { first_batch } else { want.max(5) });
@@ -214,6 +232,24 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
                     .and_then(|v| v.as_datetime())
                     .map(|d| d.into_timestamp_secs()),
             );
+            if opts.group == Grouping::Fold {
+                // An article telling the story of a better-ranked one is only listed
+                // in that one's `similar`: its passages would be folded away, so they
+                // are not cut at all.
+                let sig = signatures[&meta.id].as_ref();
+                let leader = sig.and_then(|sig| {
+                    leaders.iter().position(|(_, ls): &(String, Signature)| {
+                        ls.similarity(sig) >= similar::SIMILAR
+                    })
+                });
+                if let Some(l) = leader {
+                    folded.entry(leaders[l].0.clone()).or_default().push(meta);
+                    continue;
+                }
+                if let Some(sig) = sig {
+                    leaders.push((meta.id.clone(), sig.clone()));
+                }
+            }
             let body = text_of(&doc, gi.fields.body_text);
             // The query's literals depend only on the article's stemming group (or on the
             // exact analyzer): analysed, and weighed from the index, once per group.
@@ -288,12 +324,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             }
         }
         done = upto;
-        let shown = if opts.group == Grouping::Fold {
-            group_similar(all.clone(), &signatures, opts.group).len()
-        } else {
-            all.len()
-        };
-        if shown >= want {
+        if all.len() >= want {
             break;
         }
     }
@@ -305,8 +336,17 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             db.cmp(&da).then(b.score.total_cmp(&a.score))
         }),
     }
-    if opts.group != Grouping::Off {
-        all = group_similar(all, &signatures, opts.group);
+    match opts.group {
+        // The best passage of each article lists the articles folded into it.
+        Grouping::Fold => {
+            for hit in &mut all {
+                if let Some(members) = folded.remove(&hit.article.id) {
+                    hit.similar = members;
+                }
+            }
+        }
+        Grouping::Annotate => all = annotate_similar(all, &signatures),
+        Grouping::Off => {}
     }
     let hits: Vec<Hit> = all
         .into_iter()
@@ -345,14 +385,10 @@ pub fn matching_ids(gi: &GazetteIndex, query: &str) -> Result<Vec<String>> {
         .collect()
 }
 
-/// Finds the articles that tell the same story as a better-ranked article: lists them
-/// in that article's first passage (`similar`), and folds their passages away or marks
-/// them (`same_story_as`).
-fn group_similar(
-    hits: Vec<Hit>,
-    signatures: &HashMap<String, Option<Signature>>,
-    mode: Grouping,
-) -> Vec<Hit> {
+/// Marks the passages of articles that tell the same story as a better-ranked article
+/// (`same_story_as`), and lists them in that article's first passage (`similar`), for
+/// `Grouping::Annotate`. (`Grouping::Fold` decides before cutting passages, in `search`.)
+fn annotate_similar(hits: Vec<Hit>, signatures: &HashMap<String, Option<Signature>>) -> Vec<Hit> {
     let mut leaders: Vec<(String, usize)> = Vec::new(); // article id → index in `out`
     let mut leader_of: HashMap<String, Option<usize>> = HashMap::new(); // None: is a leader
     let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
@@ -364,13 +400,11 @@ fn group_similar(
                 continue;
             }
             Some(Some(at)) => {
-                if mode == Grouping::Annotate {
-                    let leader = out[*at].article.clone();
-                    out.push(Hit {
-                        same_story_as: Some(leader),
-                        ..hit
-                    });
-                }
+                let leader = out[*at].article.clone();
+                out.push(Hit {
+                    same_story_as: Some(leader),
+                    ..hit
+                });
                 continue;
             }
             None => {}
@@ -388,13 +422,11 @@ fn group_similar(
             Some(&(_, at)) => {
                 out[at].similar.push(hit.article.clone());
                 leader_of.insert(id, Some(at));
-                if mode == Grouping::Annotate {
-                    let leader = out[at].article.clone();
-                    out.push(Hit {
-                        same_story_as: Some(leader),
-                        ..hit
-                    });
-                }
+                let leader = out[at].article.clone();
+                out.push(Hit {
+                    same_story_as: Some(leader),
+                    ..hit
+                });
             }
             None => {
                 leaders.push((id.clone(), out.len()));

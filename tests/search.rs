@@ -351,3 +351,40 @@ fn sort_by_date_puts_the_newest_first() {
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
     assert_eq!(dates[0], "2024");
 }
+
+/// Many copies of one story must not crowd the others off a page: the copies fold into
+/// one entry and the page still fills with other stories.
+#[test]
+fn copies_of_one_story_fold_and_the_page_still_fills() {
+    let d = Dir::new();
+    let mut lines = String::new();
+    for i in 0..60 {
+        lines.push_str(&format!(
+            "{{\"id\":\"copy-{i}\",\"title\":\"Sorghum harvest in Kansas hits 120 million bushels\",\
+             \"source\":\"Wire\",\"body\":\"Sorghum growers in Kansas and Nebraska reported a record \
+             harvest of 120 million bushels, said the Sorghum Council in Topeka on Monday.\"}}\n"
+        ));
+    }
+    let others = [
+        "Sudan plants sorghum across Darfur as rains return to El Fasher",
+        "Ethiopia sorghum prices fall in Addis Ababa after Tigray convoys arrive",
+        "Texas sorghum exports to China rise at Houston port, says Cargill",
+    ];
+    for (i, title) in others.iter().enumerate() {
+        lines.push_str(&format!(
+            "{{\"id\":\"other-{i}\",\"title\":\"{title}\",\"source\":\"Desk {i}\",\
+             \"body\":\"{title}. Traders quoted {} figures.\"}}\n",
+            11 + i * 17
+        ));
+    }
+    d.write("c/news.jsonl", lines);
+    d.run(&["index", "c", "--index", "idx", "-q"]);
+    let text = stdout(&d.run(&[
+        "search", "--index", "idx", "--color", "never", "-n", "4", "sorghum",
+    ]));
+    assert!(text.contains("+59 similar"), "{text}");
+    assert!(text.contains("4 passages from 63 matching articles"), "{text}");
+    for title in others {
+        assert!(text.contains(title), "{title} missing: {text}");
+    }
+}
