@@ -383,7 +383,10 @@ fn copies_of_one_story_fold_and_the_page_still_fills() {
         "search", "--index", "idx", "--color", "never", "-n", "4", "sorghum",
     ]));
     assert!(text.contains("+59 similar"), "{text}");
-    assert!(text.contains("4 passages from 63 matching articles"), "{text}");
+    assert!(
+        text.contains("4 passages from 63 matching articles"),
+        "{text}"
+    );
     for title in others {
         assert!(text.contains(title), "{title} missing: {text}");
     }
