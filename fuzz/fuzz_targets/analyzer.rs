@@ -1,9 +1,12 @@
 //! Fuzzes the analyzers and passage cutting. Invariants: byte offsets inside the text,
-//! on character boundaries, non-decreasing; positions increasing by one; passages on
-//! character boundaries and within the length asked for.
+//! on character boundaries, non-decreasing; positions increasing by one; no term holds
+//! a space, and the terms the indexer hands tantivy split back into the same terms at the
+//! same positions; passages on character boundaries and within the length asked for.
 #![no_main]
 
+use gazette::analysis::terms::{write_terms, TermsTokenizer};
 use gazette::analysis::{self, AliasTable};
+use tantivy::tokenizer::TextAnalyzer;
 use gazette::passage;
 use libfuzzer_sys::fuzz_target;
 
@@ -25,7 +28,14 @@ fuzz_target!(|data: &[u8]| {
             assert!(t.offset_from >= last_from, "offsets go back: {t:?}");
             last_from = t.offset_from;
             assert_eq!(t.position, i, "positions increase by one");
-            assert!(!t.text.is_empty());
+            assert!(!t.text.is_empty() && !t.text.contains(' '), "{t:?}");
+        }
+        let mut terms = String::new();
+        write_terms(&mut a.token_stream(&text), &mut terms, &mut |_| {});
+        let split = analysis::analyze(&mut TextAnalyzer::from(TermsTokenizer::default()), &terms);
+        assert_eq!(split.len(), tokens.len());
+        for (s, t) in split.iter().zip(&tokens) {
+            assert_eq!((&s.text, s.position), (&t.text, t.position));
         }
     }
     for (from, to, n) in passage::sentences(&text, 50) {
