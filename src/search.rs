@@ -186,11 +186,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     let mut all: Vec<Hit> = Vec::new();
     let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
     let mut dates: HashMap<String, Option<i64>> = HashMap::new();
-    let mut analyzers = gi.take_analyzers();
-    let mut exact_analyzer = analysis::exact_analyzer();
-    let mut normalizer = analysis::normalizer();
-    let mut literals_by_group: HashMap<&'static str, (Vec<Literal>, Option<passage::Prefilter>)> =
-        HashMap::new();
+    let mut cutter = Cutter::new(gi, &searcher, &prepared.ast, opts);
     // Articles are cut into passages best first, in batches, and only as far as needed:
     // cutting is the costly part of a search (each body is analysed again). The first
     // batch holds a few more articles than passages asked for, so that a strong passage
@@ -251,64 +247,12 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
                 }
             }
             let body = text_of(&doc, gi.fields.body_text);
-            // The query's literals depend only on the article's stemming group (or on the
-            // exact analyzer): analysed, and weighed from the index, once per group.
-            let group = if opts.exact {
-                "exact"
-            } else {
-                analysis::stem_key(meta.lang.code())
-            };
-            let (literals, prefilter) = literals_by_group.entry(group).or_insert_with(|| {
-                let lits = if opts.exact {
-                    literals(
-                        &prepared.ast,
-                        &mut exact_analyzer,
-                        &searcher,
-                        gi.fields.body_exact,
-                    )
-                } else {
-                    let analyzer = analyzers.analyzer(meta.lang.code());
-                    literals(&prepared.ast, analyzer, &searcher, gi.fields.body)
-                };
-                let pf = passage::Prefilter::new(&lits, (!opts.exact).then_some(group), &gi.table);
-                (lits, pf)
-            });
-            let sents = passage::sentences(&body, opts.passages.chars.max(20));
-            // Only the sentences that can hold a match are analysed in full.
-            let candidates: Vec<usize> = match prefilter {
-                Some(pf) => pf.candidates(&mut normalizer, &gi.table, &body, &sents),
-                None => (0..sents.len()).collect(),
-            };
-            let analyzer = analyzers.analyzer(meta.lang.code());
-            let mut matches = Vec::new();
-            for i in candidates {
-                let (from, to, _) = sents[i];
-                let an = if opts.exact {
-                    &mut exact_analyzer
-                } else {
-                    &mut *analyzer
-                };
-                let spots = passage::spots(an, &body[from..to], literals, false);
-                matches.extend(
-                    passage::find_matches(&spots, literals)
-                        .into_iter()
-                        .map(|m| Mark {
-                            start: m.start + from,
-                            end: m.end + from,
-                            ..m
-                        }),
-                );
-            }
-            for p in passage::select(&sents, &matches, literals, opts.passages) {
+            for (p, entities) in cutter.cut(meta.lang.code(), &body) {
                 let rel = |m: &Mark| Mark {
                     start: m.start - p.start,
                     end: m.end - p.start,
                     ..m.clone()
                 };
-                // Entities are only shown in passages: only passages are analysed for them
-                // (their spans come out relative to the passage).
-                let spots = passage::spots(analyzer, &body[p.start..p.end], &[], true);
-                let entities = passage::find_entities(&spots);
                 all.push(Hit {
                     rank: 0,
                     score: p.score + ARTICLE_WEIGHT * score,
@@ -328,7 +272,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             break;
         }
     }
-    gi.return_analyzers(analyzers);
+    cutter.finish();
     match opts.sort {
         Sort::Relevance => all.sort_by(|a, b| b.score.total_cmp(&a.score)),
         Sort::Date => all.sort_by(|a, b| {
@@ -363,6 +307,106 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
         total_articles: total,
         elapsed: start.elapsed(),
     })
+}
+
+/// Cuts article bodies into passages for one search: the analyzers, and the query's
+/// literals and prefilter per stemming group (analysed, and weighed from the index, once
+/// per group).
+struct Cutter<'a> {
+    gi: &'a GazetteIndex,
+    searcher: &'a Searcher,
+    ast: &'a UserInputAst,
+    opts: &'a SearchOptions,
+    analyzers: crate::index::DocBuilder,
+    exact: tantivy::tokenizer::TextAnalyzer,
+    normalizer: tantivy::tokenizer::TextAnalyzer,
+    by_group: HashMap<&'static str, (Vec<Literal>, Option<passage::Prefilter>)>,
+}
+
+impl<'a> Cutter<'a> {
+    fn new(
+        gi: &'a GazetteIndex,
+        searcher: &'a Searcher,
+        ast: &'a UserInputAst,
+        opts: &'a SearchOptions,
+    ) -> Cutter<'a> {
+        Cutter {
+            gi,
+            searcher,
+            ast,
+            opts,
+            analyzers: gi.take_analyzers(),
+            exact: analysis::exact_analyzer(),
+            normalizer: analysis::normalizer(),
+            by_group: HashMap::new(),
+        }
+    }
+
+    /// The best passages of a body in language `lang`, each with its entity spans
+    /// (relative to the passage).
+    fn cut(&mut self, lang: &str, body: &str) -> Vec<(passage::Passage, Vec<Mark>)> {
+        let (gi, opts) = (self.gi, self.opts);
+        let group = if opts.exact {
+            "exact"
+        } else {
+            analysis::stem_key(lang)
+        };
+        let (literals, prefilter) = self.by_group.entry(group).or_insert_with(|| {
+            let lits = if opts.exact {
+                literals(
+                    self.ast,
+                    &mut self.exact,
+                    self.searcher,
+                    gi.fields.body_exact,
+                )
+            } else {
+                let analyzer = self.analyzers.analyzer(lang);
+                literals(self.ast, analyzer, self.searcher, gi.fields.body)
+            };
+            let pf = passage::Prefilter::new(&lits, (!opts.exact).then_some(group), &gi.table);
+            (lits, pf)
+        });
+        let sents = passage::sentences(body, opts.passages.chars.max(20));
+        // Only the sentences that can hold a match are analysed in full.
+        let candidates: Vec<usize> = match prefilter {
+            Some(pf) => pf.candidates(&mut self.normalizer, &gi.table, body, &sents),
+            None => (0..sents.len()).collect(),
+        };
+        let analyzer = self.analyzers.analyzer(lang);
+        let mut matches = Vec::new();
+        for i in candidates {
+            let (from, to, _) = sents[i];
+            let an = if opts.exact {
+                &mut self.exact
+            } else {
+                &mut *analyzer
+            };
+            let spots = passage::spots(an, &body[from..to], literals, false);
+            matches.extend(
+                passage::find_matches(&spots, literals)
+                    .into_iter()
+                    .map(|m| Mark {
+                        start: m.start + from,
+                        end: m.end + from,
+                        ..m
+                    }),
+            );
+        }
+        passage::select(&sents, &matches, literals, opts.passages)
+            .into_iter()
+            .map(|p| {
+                // Entities are only shown in passages: only passages are analysed for
+                // them.
+                let spots = passage::spots(analyzer, &body[p.start..p.end], &[], true);
+                (p, passage::find_entities(&spots))
+            })
+            .collect()
+    }
+
+    /// Gives the analyzers back to the index for the next search.
+    fn finish(self) {
+        self.gi.return_analyzers(self.analyzers);
+    }
 }
 
 /// The ids of every article matching `query` (alias-aware), for evaluation and tools
