@@ -86,6 +86,18 @@ pub fn detect(text: &str) -> Lang {
 
 /// Like [`detect`], saying whether the answer is reliable.
 pub fn detect_scored(text: &str) -> Detection {
+    detect_given(text, None)
+}
+
+/// Like [`detect_scored`], for a text whose source is known to write in `expected` (see
+/// [`SourcePrior::dominant`]). When the source writes English and the text shows no
+/// sign of another language (see [`no_sign_of_other_language`]), the answer is English
+/// without asking whatlang, but not reliable, so that it never feeds the prior itself:
+/// earnings tables and one-line headlines ("Shr 45 cts vs 58 cts") fail the English
+/// fast path, and whatlang's trigram scoring of every Latin-script language cost half a
+/// million instructions on each of them (a seventh of indexing news-large) only to be
+/// overruled by the prior.
+pub fn detect_given(text: &str, expected: Option<&Lang>) -> Detection {
     let cleaned = clean(text);
     let letters = cleaned.chars().filter(|c| c.is_alphabetic()).count();
     if letters < MIN_LETTERS {
@@ -104,6 +116,12 @@ pub fn detect_scored(text: &str) -> Detection {
         return Detection {
             lang: Lang("en".into()),
             reliable: true,
+        };
+    }
+    if expected.is_some_and(|l| l.code() == "en") && no_sign_of_other_language(&cleaned) {
+        return Detection {
+            lang: Lang("en".into()),
+            reliable: false,
         };
     }
     match whatlang::detect(&cleaned) {
@@ -174,6 +192,31 @@ fn looks_english(cleaned: &str) -> bool {
         }
     }
     words >= 8 && function * 8 >= words
+}
+
+/// Function words of the other major Latin-script languages of news that are not English
+/// words (nor common parts of names in English text, like "de", "la", "van", "von").
+const OTHER_FUNCTION_WORDS: &[&str] = &[
+    "les", "des", "du", "et", "est", "une", "dans", "pour", "qui", "sur", "der", "das", "und",
+    "ist", "nicht", "mit", "sich", "auf", "dem", "los", "las", "que", "del", "por", "para", "una",
+    "con", "il", "di", "che", "della", "sono", "het", "een", "niet", "och", "att", "og", "ikke",
+    "nao", "uma", "com", "nie", "jest", "sie", "si", "ve", "bir",
+];
+
+/// Whether cleaned text (see [`clean`]) could only be English: nothing but ASCII letters,
+/// and function words of other languages in under a tenth of its words.
+fn no_sign_of_other_language(cleaned: &str) -> bool {
+    if !cleaned.chars().all(|c| c.is_ascii() || c == '’') {
+        return false;
+    }
+    let (mut words, mut other) = (0usize, 0usize);
+    for w in cleaned.split(' ').filter(|w| !w.is_empty()) {
+        words += 1;
+        if OTHER_FUNCTION_WORDS.contains(&w) {
+            other += 1;
+        }
+    }
+    other * 10 < words
 }
 
 /// Decides Russian vs Ukrainian from the letters only one of them has, when the text is
@@ -320,6 +363,18 @@ mod tests {
         let uk =
             "Торік у листопаді Президент окремим указом оголосив рік англійської мови в Україні.";
         assert_eq!(detect(uk).code(), "uk");
+    }
+
+    #[test]
+    fn an_english_source_settles_tables_but_not_other_languages() {
+        let en = Lang::from("en");
+        let table = "Brown-Forman Inc BFD 4th qtr net Shr one dlr vs 89 cts Net 32.1 mln vs 28.4 mln Revs 290.2 mln vs 274.7 mln";
+        let d = detect_given(table, Some(&en));
+        assert_eq!((d.lang.code(), d.reliable), ("en", false));
+        let de = "Die Bundesregierung hat am Montag neue Hilfen für die Ukraine beschlossen, teilte ein Sprecher mit.";
+        assert_eq!(detect_given(de, Some(&en)).lang.code(), "de");
+        let es = "El gobierno de Espana anuncio que las exportaciones de aceite crecieron en marzo por la demanda";
+        assert_eq!(detect_given(es, Some(&en)).lang.code(), "es");
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub fn assign_languages(batch: &mut [Article], prior: &mut lang::SourcePrior) {
         match &a.lang {
             Some(l) => prior.observe(source, l),
             None => {
-                let d = lang::detect_scored(&a.lang_sample());
+                let d = lang::detect_given(&a.lang_sample(), prior.dominant(source));
                 if d.reliable {
                     prior.observe(source, &d.lang);
                 } else {
