@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
 use crate::analysis::{self, terms, AliasTable};
@@ -134,7 +133,7 @@ pub struct GazetteIndex {
     reader: std::sync::OnceLock<tantivy::IndexReader>,
     /// Analyzers kept between searches, so that their stem caches stay warm in a
     /// long-lived process (one per concurrent search).
-    analyzers: std::sync::Mutex<Vec<DocBuilder>>,
+    analyzers: std::sync::Mutex<Vec<analysis::Analyzers>>,
 }
 
 /// Whether `path` holds an index at all (tantivy's meta.json).
@@ -194,16 +193,16 @@ impl GazetteIndex {
     }
 
     /// Analyzers for a search: kept ones if another search returned them.
-    pub fn take_analyzers(&self) -> DocBuilder {
+    pub fn take_analyzers(&self) -> analysis::Analyzers {
         self.analyzers
             .lock()
             .ok()
             .and_then(|mut pool| pool.pop())
-            .unwrap_or_else(|| DocBuilder::new(self.fields, &self.table))
+            .unwrap_or_else(|| analysis::Analyzers::new(&self.table))
     }
 
     /// Gives analyzers back for the next search.
-    pub fn return_analyzers(&self, analyzers: DocBuilder) {
+    pub fn return_analyzers(&self, analyzers: analysis::Analyzers) {
         if let Ok(mut pool) = self.analyzers.lock() {
             pool.push(analyzers);
         }
@@ -327,26 +326,19 @@ pub fn manifest(gi: &GazetteIndex) -> Result<HashMap<String, FileState>> {
 /// Turns articles into tantivy documents, keeping one analyzer per stemming group.
 pub struct DocBuilder {
     fields: Fields,
-    table: Arc<AliasTable>,
-    analyzers: HashMap<&'static str, TextAnalyzer>,
+    analyzers: analysis::Analyzers,
+    /// Where the analyzers write the exact-spelling terms of the text they read.
+    exact: analysis::ExactSink,
 }
 
 impl DocBuilder {
     pub fn new(fields: Fields, table: &Arc<AliasTable>) -> DocBuilder {
+        let exact = analysis::ExactSink::default();
         DocBuilder {
             fields,
-            table: table.clone(),
-            analyzers: HashMap::new(),
+            analyzers: analysis::Analyzers::indexing(table, &exact),
+            exact,
         }
-    }
-
-    /// The analyzer for a language (cached per stemming group).
-    pub fn analyzer(&mut self, lang: &str) -> &mut TextAnalyzer {
-        let key = analysis::stem_key(lang);
-        let table = &self.table;
-        self.analyzers
-            .entry(key)
-            .or_insert_with(|| analysis::analyzer(table, key))
     }
 
     /// The document for an article read from a file in state `file`.
@@ -354,12 +346,13 @@ impl DocBuilder {
         let f = self.fields;
         let lang = article.detect_lang().clone();
         // Title and body are analysed once, here, in the article's language; tantivy gets
-        // their terms (see `analysis::terms`). The salient terms for near-duplicate
+        // their terms, and those of the exact fields from the same pass (see
+        // `analysis::terms`). The salient terms for near-duplicate
         // detection come from the same tokens, from the title and the lead (bounded
         // cost per article), where a story's names and numbers are. (Analysing the lead
         // a second time for them was a sixth of indexing.)
         let lead_end = crate::reader::floor_char_boundary(&article.body, SALIENT_BYTES);
-        let analyzer = self.analyzer(lang.code());
+        let analyzer = self.analyzers.get(lang.code());
         let mut salient = Vec::new();
         let mut title_terms = String::with_capacity(article.title.len() + 16);
         terms::write_terms(
@@ -367,6 +360,7 @@ impl DocBuilder {
             &mut title_terms,
             &mut |t| salient.extend(similar::salient_term(&article.title, t)),
         );
+        let title_exact = self.exact.take();
         let mut body_terms = String::with_capacity(article.body.len() + 16);
         terms::write_terms(
             &mut analyzer.token_stream(&article.body),
@@ -377,6 +371,7 @@ impl DocBuilder {
                 }
             },
         );
+        let body_exact = self.exact.take();
         salient.sort_unstable();
         salient.dedup();
         let signature = similar::Signature::of(&salient);
@@ -385,8 +380,8 @@ impl DocBuilder {
         doc.add_text(f.path, &article.path);
         doc.add_text(f.title, title_terms);
         doc.add_text(f.body, body_terms);
-        doc.add_text(f.title_exact, &article.title);
-        doc.add_text(f.body_exact, &article.body);
+        doc.add_text(f.title_exact, title_exact);
+        doc.add_text(f.body_exact, body_exact);
         doc.add_text(f.title_text, &article.title);
         doc.add_text(f.body_text, &article.body);
         doc.add_text(f.lang, lang.code());

@@ -317,7 +317,7 @@ struct Cutter<'a> {
     searcher: &'a Searcher,
     ast: &'a UserInputAst,
     opts: &'a SearchOptions,
-    analyzers: crate::index::DocBuilder,
+    analyzers: analysis::Analyzers,
     exact: tantivy::tokenizer::TextAnalyzer,
     normalizer: tantivy::tokenizer::TextAnalyzer,
     by_group: HashMap<&'static str, (Vec<Literal>, Option<passage::Prefilter>)>,
@@ -360,7 +360,7 @@ impl<'a> Cutter<'a> {
                     gi.fields.body_exact,
                 )
             } else {
-                let analyzer = self.analyzers.analyzer(lang);
+                let analyzer = self.analyzers.get(lang);
                 literals(self.ast, analyzer, self.searcher, gi.fields.body)
             };
             let pf = passage::Prefilter::new(&lits, (!opts.exact).then_some(group), &gi.table);
@@ -372,7 +372,7 @@ impl<'a> Cutter<'a> {
             Some(pf) => pf.candidates(&mut self.normalizer, &gi.table, body, &sents),
             None => (0..sents.len()).collect(),
         };
-        let analyzer = self.analyzers.analyzer(lang);
+        let analyzer = self.analyzers.get(lang);
         let mut matches = Vec::new();
         for i in candidates {
             let (from, to, _) = sents[i];

@@ -15,11 +15,12 @@ pub mod terms;
 
 use std::sync::Arc;
 
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenizerManager};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenFilter, TokenizerManager};
 
 pub use alias::{AliasTable, Entity, Kind, ENTITY_PREFIX};
 use alias_filter::AliasFilter;
-use normalize::{Fold, Normalizer};
+pub use normalize::ExactSink;
+use normalize::{Fold, Normalizer, NormalizerAndExact};
 use segment::WordTokenizer;
 use stem::StemFilter;
 
@@ -55,12 +56,71 @@ pub fn stem_keys() -> impl Iterator<Item = &'static str> {
 
 /// The one analyzer constructor: alias-aware, stemmed for `stem_key` (see [`stem_key`]).
 pub fn analyzer(table: &Arc<AliasTable>, stem_key: &str) -> TextAnalyzer {
-    let base = TextAnalyzer::builder(WordTokenizer::default())
-        .filter(Normalizer(Fold::CaseAndDiacritics))
-        .filter(AliasFilter(table.clone()));
+    build_analyzer(table, stem_key, None)
+}
+
+/// [`analyzer`] as the indexer uses it: the same terms, and on the way the
+/// exact-spelling terms of the same words (those of [`exact_analyzer`]) written into
+/// `exact`, so that the indexer segments each text once.
+pub fn indexing_analyzer(
+    table: &Arc<AliasTable>,
+    stem_key: &str,
+    exact: &ExactSink,
+) -> TextAnalyzer {
+    build_analyzer(table, stem_key, Some(exact))
+}
+
+fn build_analyzer(
+    table: &Arc<AliasTable>,
+    stem_key: &str,
+    exact: Option<&ExactSink>,
+) -> TextAnalyzer {
+    let words = WordTokenizer::default();
+    let normalized = match exact {
+        Some(sink) => NormalizerAndExact(sink.clone()).transform(words),
+        None => Normalizer(Fold::CaseAndDiacritics).transform(words),
+    };
+    let base = TextAnalyzer::builder(normalized).filter(AliasFilter(table.clone()));
     match stem::algorithm_for(stem_key) {
         Some(algorithm) => base.filter(StemFilter(algorithm)).build(),
         None => base.build(),
+    }
+}
+
+/// The analyzers of one thread, one per stemming group, built when first needed and kept
+/// (with their stem caches) from text to text.
+pub struct Analyzers {
+    table: Arc<AliasTable>,
+    /// Set for the indexer's analyzers (see [`indexing_analyzer`]).
+    exact: Option<ExactSink>,
+    by_key: std::collections::HashMap<&'static str, TextAnalyzer>,
+}
+
+impl Analyzers {
+    /// Analyzers as [`analyzer`] builds them.
+    pub fn new(table: &Arc<AliasTable>) -> Analyzers {
+        Analyzers {
+            table: table.clone(),
+            exact: None,
+            by_key: Default::default(),
+        }
+    }
+
+    /// Analyzers as [`indexing_analyzer`] builds them, writing into `exact`.
+    pub fn indexing(table: &Arc<AliasTable>, exact: &ExactSink) -> Analyzers {
+        Analyzers {
+            exact: Some(exact.clone()),
+            ..Analyzers::new(table)
+        }
+    }
+
+    /// The analyzer for articles in language `lang`.
+    pub fn get(&mut self, lang: &str) -> &mut TextAnalyzer {
+        let key = stem_key(lang);
+        let (table, exact) = (&self.table, self.exact.as_ref());
+        self.by_key
+            .entry(key)
+            .or_insert_with(|| build_analyzer(table, key, exact))
     }
 }
 
@@ -88,16 +148,16 @@ pub fn tokenizers(table: &Arc<AliasTable>, stem_key: &str) -> TokenizerManager {
     manager
 }
 
-/// Registers Gazette's tokenizers on an opened index (tantivy does not store them): the
-/// analysed fields receive terms the indexer has already analysed (see [`terms`]); the
-/// exact fields are analysed by tantivy with [`exact_analyzer`].
+/// Registers Gazette's tokenizers on an opened index (tantivy does not store them): both
+/// field families receive terms the indexer has already analysed (see [`terms`] and
+/// [`indexing_analyzer`]). Queries are analysed by [`tokenizers`].
 pub fn register(index: &tantivy::Index) {
     index
         .tokenizers()
         .register(TOKENIZER, terms::TermsTokenizer::default());
     index
         .tokenizers()
-        .register(EXACT_TOKENIZER, exact_analyzer());
+        .register(EXACT_TOKENIZER, terms::TermsTokenizer::default());
 }
 
 /// Runs an analyzer over `text` and collects its tokens.
@@ -172,6 +232,42 @@ cased = ["US", "U.S."]
 "#;
         let entities = alias::parse(src, Path::new("test.toml")).unwrap();
         Arc::new(AliasTable::build(entities).unwrap())
+    }
+
+    /// The indexer takes the exact fields' terms from its own pass (see
+    /// [`indexing_analyzer`]); queries analyse with [`exact_analyzer`]. They must agree,
+    /// and the analysed terms must not change, on real text in every script we bundle.
+    #[test]
+    fn indexing_analyzer_writes_the_exact_analyzers_terms() {
+        let table = AliasTable::builtin();
+        let sink = ExactSink::default();
+        let mut checked = 0;
+        for (file, stem_key) in [
+            ("news-en.jsonl", "en"),
+            ("telegram-ru.jsonl", "ru"),
+            ("bruk-uk.jsonl", NO_STEM),
+        ] {
+            let text = std::fs::read_to_string(Path::new("corpus").join(file)).unwrap();
+            for line in text.lines() {
+                let mut indexing = indexing_analyzer(&table, stem_key, &sink);
+                let got: Vec<String> = analyze(&mut indexing, line)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+                let want: Vec<String> = analyze(&mut analyzer(&table, stem_key), line)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+                assert_eq!(got, want, "{file}: {line}");
+                let exact: Vec<String> = analyze(&mut exact_analyzer(), line)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+                assert_eq!(sink.take(), exact.join(" "), "{file}: {line}");
+                checked += exact.len();
+            }
+        }
+        assert!(checked > 100_000, "{checked} words");
     }
 
     #[test]

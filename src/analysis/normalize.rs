@@ -1,6 +1,12 @@
 //! Normalisation: lower case and Latin diacritic folding (Kijów = Kijow), the second
 //! stage. Cyrillic keeps its letters (й, ї are letters, not accents) but ё folds to е
 //! as Russian writers use them interchangeably. Offsets are never touched.
+//!
+//! When indexing, the same pass also writes each word folded for case only — the terms
+//! of the exact-spelling fields — into an [`ExactSink`], so that no text is segmented
+//! twice.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tantivy_tokenizer_api::{Token, TokenFilter, TokenStream, Tokenizer};
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
@@ -17,6 +23,11 @@ pub enum Fold {
 /// Normalises `src` into `out` (cleared first).
 pub fn normalize_into(src: &str, fold: Fold, out: &mut String) {
     out.clear();
+    normalize_append(src, fold, out);
+}
+
+/// Normalises `src` onto the end of `out`.
+fn normalize_append(src: &str, fold: Fold, out: &mut String) {
     let mut prev_latin = false;
     for c in src.chars() {
         for lc in c.to_lowercase() {
@@ -72,6 +83,44 @@ impl TokenFilter for Normalizer {
             inner,
             fold: self.0,
             buffer: String::new(),
+            exact: None,
+        }
+    }
+}
+
+/// Receives the exact-spelling terms of every text a [`NormalizerAndExact`] filter
+/// reads: each word folded for case only ([`Fold::Case`]), in order, separated by
+/// spaces, as `analysis::terms::TermsTokenizer` splits them (words hold no space).
+/// Shared with the filter; [`ExactSink::take`] empties it after each text.
+#[derive(Clone, Default)]
+pub struct ExactSink(Arc<Mutex<String>>);
+
+impl ExactSink {
+    /// The terms written since the last call.
+    pub fn take(&self) -> String {
+        std::mem::take(&mut *self.lock())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, String> {
+        // The string is only appended to: a panic elsewhere cannot leave it inconsistent.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Token filter folding case and diacritics, like `Normalizer(Fold::CaseAndDiacritics)`,
+/// that also writes the exact-spelling terms into its sink.
+#[derive(Clone)]
+pub struct NormalizerAndExact(pub ExactSink);
+
+impl TokenFilter for NormalizerAndExact {
+    type Tokenizer<T: Tokenizer> = NormalizerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> NormalizerFilter<T> {
+        NormalizerFilter {
+            inner,
+            fold: Fold::CaseAndDiacritics,
+            buffer: String::new(),
+            exact: Some(self.0),
         }
     }
 }
@@ -81,6 +130,7 @@ pub struct NormalizerFilter<T> {
     inner: T,
     fold: Fold,
     buffer: String,
+    exact: Option<ExactSink>,
 }
 
 impl<T: Tokenizer> Tokenizer for NormalizerFilter<T> {
@@ -91,6 +141,8 @@ impl<T: Tokenizer> Tokenizer for NormalizerFilter<T> {
             tail: self.inner.token_stream(text),
             fold: self.fold,
             buffer: &mut self.buffer,
+            // Locked once for the whole text, not once per word.
+            exact: self.exact.as_ref().map(ExactSink::lock),
         }
     }
 }
@@ -99,6 +151,7 @@ pub struct NormalizerStream<'a, T> {
     tail: T,
     fold: Fold,
     buffer: &'a mut String,
+    exact: Option<MutexGuard<'a, String>>,
 }
 
 impl<T: TokenStream> TokenStream for NormalizerStream<'_, T> {
@@ -107,10 +160,22 @@ impl<T: TokenStream> TokenStream for NormalizerStream<'_, T> {
             return false;
         }
         let token = self.tail.token_mut();
-        // ASCII lower case needs no allocation: the common case in English news.
+        if let Some(exact) = &mut self.exact {
+            if !exact.is_empty() {
+                exact.push(' ');
+            }
+        }
+        // ASCII lower case needs no allocation: the common case in English news. (No
+        // ASCII character that `normalize_into` maps otherwise occurs inside a word.)
         if token.text.is_ascii() {
             token.text.make_ascii_lowercase();
+            if let Some(exact) = &mut self.exact {
+                exact.push_str(&token.text);
+            }
             return true;
+        }
+        if let Some(exact) = &mut self.exact {
+            normalize_append(&token.text, Fold::Case, exact);
         }
         normalize_into(&token.text, self.fold, self.buffer);
         std::mem::swap(&mut token.text, self.buffer);
@@ -140,5 +205,22 @@ mod tests {
         assert_eq!(normalize("Kyiv’s", Fold::CaseAndDiacritics), "kyiv's");
         // NFD input folds like NFC input.
         assert_eq!(normalize("Kijo\u{301}w", Fold::CaseAndDiacritics), "kijow");
+    }
+
+    #[test]
+    fn the_exact_sink_gets_the_words_folded_for_case_only() {
+        use crate::analysis::segment::WordTokenizer;
+        use tantivy_tokenizer_api::TokenFilter;
+
+        let sink = ExactSink::default();
+        let tokenizer = NormalizerAndExact(sink.clone()).transform(WordTokenizer::default());
+        let text = "KIJÓW, Kyiv’s mayor; Зелёный";
+        let terms: Vec<String> = crate::analysis::tests::tokens(tokenizer, text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(terms, ["kijow", "kyiv", "mayor", "зеленый"]);
+        assert_eq!(sink.take(), "kijów kyiv mayor зеленый");
+        assert_eq!(sink.take(), "");
     }
 }

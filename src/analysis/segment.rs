@@ -7,8 +7,6 @@
 //! word — in one pass over the characters, which is several times faster than the full
 //! UAX #29 state machine (a profile showed segmentation as the largest cost of indexing).
 
-use std::str::CharIndices;
-
 use tantivy_tokenizer_api::{Token, TokenStream, Tokenizer};
 use unicode_normalization::char::is_combining_mark;
 
@@ -25,7 +23,8 @@ pub struct WordTokenizer {
 
 pub struct WordTokenStream<'a> {
     text: &'a str,
-    chars: std::iter::Peekable<CharIndices<'a>>,
+    /// Byte offset of the first character not yet read.
+    at: usize,
     token: &'a mut Token,
     position: usize,
     /// Pieces of a dotted word still to emit, in reverse order.
@@ -39,7 +38,7 @@ impl Tokenizer for WordTokenizer {
         self.token.reset();
         WordTokenStream {
             text,
-            chars: text.char_indices().peekable(),
+            at: 0,
             token: &mut self.token,
             position: 0,
             pieces: Vec::new(),
@@ -60,6 +59,9 @@ pub fn set_token(token: &mut Token, text: &str, from: usize, to: usize, position
 
 /// The length of a trailing possessive `'s` / `’s` on a word, if any.
 fn possessive_len(word: &str) -> usize {
+    if !word.ends_with(['s', 'S']) {
+        return 0;
+    }
     for suffix in ["'s", "’s", "'S", "’S"] {
         if word.len() > suffix.len() && word.ends_with(suffix) {
             return suffix.len();
@@ -106,25 +108,47 @@ fn is_ideographic(c: char) -> bool {
 }
 
 impl WordTokenStream<'_> {
+    /// The character at byte `i`, which must be a character boundary, if any. ASCII is
+    /// read as a byte: most news text is ASCII, and decoding it was most of the cost of
+    /// segmentation.
+    #[inline]
+    fn char_at(&self, i: usize) -> Option<char> {
+        match self.text.as_bytes().get(i) {
+            Some(&b) if b.is_ascii() => Some(b as char),
+            Some(_) => self.text[i..].chars().next(),
+            None => None,
+        }
+    }
+
     /// The next word's byte span, or `None` at the end of the text.
     fn next_word(&mut self) -> Option<(usize, usize)> {
+        let bytes = self.text.as_bytes();
         let (start, first) = loop {
-            let (i, c) = self.chars.next()?;
+            // Skip ASCII that cannot start a word without decoding it.
+            while bytes
+                .get(self.at)
+                .is_some_and(|b| b.is_ascii() && !b.is_ascii_alphanumeric())
+            {
+                self.at += 1;
+            }
+            let c = self.char_at(self.at)?;
+            let i = self.at;
+            self.at += c.len_utf8();
             if c.is_alphanumeric() {
                 break (i, c);
             }
         };
-        let mut end = start + first.len_utf8();
+        let mut end = self.at;
         if !first.is_ascii() && is_ideographic(first) {
             return Some((start, end));
         }
         let mut prev = first;
-        while let Some(&(i, c)) = self.chars.peek() {
+        while let Some(c) = self.char_at(self.at) {
             // ASCII letters and digits first: most of the text, and the cheapest test.
             if c.is_ascii_alphanumeric() || (!c.is_ascii() && is_word_char(c) && !is_ideographic(c))
             {
-                self.chars.next();
-                end = i + c.len_utf8();
+                self.at += c.len_utf8();
+                end = self.at;
                 prev = c;
                 continue;
             }
@@ -140,7 +164,7 @@ impl WordTokenStream<'_> {
             if !joins {
                 break;
             }
-            let next = self.text[i + c.len_utf8()..].chars().next();
+            let next = self.char_at(self.at + c.len_utf8());
             let ok = match (c, next) {
                 ('\'' | '’' | 'ʼ', Some(n)) => n.is_alphabetic(),
                 ('.', Some(n)) => {
@@ -153,28 +177,35 @@ impl WordTokenStream<'_> {
             if !ok {
                 break;
             }
-            self.chars.next();
+            self.at += c.len_utf8();
             prev = c;
         }
+        // A joiner read but not followed by a word character is not part of the word;
+        // reading resumes right after the word.
+        self.at = end;
         Some((start, end))
     }
 }
 
 impl TokenStream for WordTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        while self.pieces.is_empty() {
-            let Some((start, end)) = self.next_word() else {
-                return false;
-            };
-            let word = &self.text[start..end];
-            let word = &word[..word.len() - possessive_len(word)];
-            if word.contains('.') {
-                split_dotted(word, start, &mut self.pieces);
-            } else {
-                self.pieces.push((start, start + word.len()));
+        let (start, end) = match self.pieces.pop() {
+            Some(piece) => piece,
+            None => {
+                let Some((start, end)) = self.next_word() else {
+                    return false;
+                };
+                let word = &self.text[start..end];
+                let end = end - possessive_len(word);
+                // Dotted words are rare: only they go through the piece stack.
+                if self.text.as_bytes()[start..end].contains(&b'.') {
+                    split_dotted(&self.text[start..end], start, &mut self.pieces);
+                    self.pieces.pop().expect("a word has a piece")
+                } else {
+                    (start, end)
+                }
             }
-        }
-        let (start, end) = self.pieces.pop().expect("not empty");
+        };
         set_token(
             self.token,
             &self.text[start..end],

@@ -58,15 +58,21 @@ impl Tokenizer for TermsTokenizer {
 
 impl TokenStream for TermsStream<'_> {
     fn advance(&mut self) -> bool {
-        let rest = &self.text[self.at..];
-        let skip = rest.len() - rest.trim_start_matches(' ').len();
-        let start = self.at + skip;
-        if start >= self.text.len() {
+        // Bytes, not `str` patterns: terms are a few bytes long, and the generic
+        // searcher's set-up cost more than the search (a profile of indexing showed this
+        // stream at half the cost of segmenting the text).
+        let bytes = self.text.as_bytes();
+        let mut start = self.at;
+        while bytes.get(start) == Some(&b' ') {
+            start += 1;
+        }
+        if start >= bytes.len() {
             return false;
         }
-        let end = self.text[start..]
-            .find(' ')
-            .map_or(self.text.len(), |i| start + i);
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| b == b' ')
+            .map_or(bytes.len(), |i| start + i);
         set_token(
             self.token,
             &self.text[start..end],
