@@ -99,14 +99,21 @@ pub fn detect_scored(text: &str) -> Detection {
 /// overruled by the prior.
 pub fn detect_given(text: &str, expected: Option<&Lang>) -> Detection {
     let cleaned = clean(text);
-    let letters = cleaned.chars().filter(|c| c.is_alphabetic()).count();
+    // ASCII text (most of it, in an English archive) is checked byte by byte and cannot
+    // be Cyrillic.
+    let ascii = cleaned.is_ascii();
+    let letters = if ascii {
+        cleaned.bytes().filter(u8::is_ascii_alphabetic).count()
+    } else {
+        cleaned.chars().filter(|c| c.is_alphabetic()).count()
+    };
     if letters < MIN_LETTERS {
         return Detection {
             lang: Lang::undetermined(),
             reliable: false,
         };
     }
-    if let Some(lang) = cyrillic_by_letters(&cleaned) {
+    if let Some(lang) = (!ascii).then(|| cyrillic_by_letters(&cleaned)).flatten() {
         return Detection {
             lang,
             reliable: true,
@@ -175,32 +182,65 @@ impl SourcePrior {
 }
 
 /// English function words that other Latin-script languages do not use as words.
-const ENGLISH_WORDS: &[&str] = &[
-    "the", "and", "of", "to", "that", "for", "with", "was", "were", "said", "from", "his", "have",
-    "has", "which", "this", "are", "they", "would", "been", "their", "will",
-];
+fn is_english_function_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"the"
+            | b"and"
+            | b"of"
+            | b"to"
+            | b"that"
+            | b"for"
+            | b"with"
+            | b"was"
+            | b"were"
+            | b"said"
+            | b"from"
+            | b"his"
+            | b"have"
+            | b"has"
+            | b"which"
+            | b"this"
+            | b"are"
+            | b"they"
+            | b"would"
+            | b"been"
+            | b"their"
+            | b"will"
+    )
+}
 
 /// A fast path for the commonest case: running English text, where one word in eight or
 /// more is an English function word (news prose has about one in four). whatlang's
 /// trigram scoring was the largest single cost of indexing English news.
 fn looks_english(cleaned: &str) -> bool {
     let (mut words, mut function) = (0usize, 0usize);
-    for w in cleaned.split(' ').filter(|w| !w.is_empty()) {
+    for w in cleaned_words(cleaned) {
         words += 1;
-        if ENGLISH_WORDS.contains(&w) {
+        if is_english_function_word(w) {
             function += 1;
         }
     }
     words >= 8 && function * 8 >= words
 }
 
+/// The words of cleaned text (see [`clean`]), as bytes: splitting by a `str` pattern
+/// cost more than the rest of detection on English text.
+fn cleaned_words(cleaned: &str) -> impl Iterator<Item = &[u8]> {
+    cleaned
+        .as_bytes()
+        .split(|&b| b == b' ')
+        .filter(|w| !w.is_empty())
+}
+
 /// Function words of the other major Latin-script languages of news that are not English
 /// words (nor common parts of names in English text, like "de", "la", "van", "von").
-const OTHER_FUNCTION_WORDS: &[&str] = &[
-    "les", "des", "du", "et", "est", "une", "dans", "pour", "qui", "sur", "der", "das", "und",
-    "ist", "nicht", "mit", "sich", "auf", "dem", "los", "las", "que", "del", "por", "para", "una",
-    "con", "il", "di", "che", "della", "sono", "het", "een", "niet", "och", "att", "og", "ikke",
-    "nao", "uma", "com", "nie", "jest", "sie", "si", "ve", "bir",
+const OTHER_FUNCTION_WORDS: &[&[u8]] = &[
+    b"les", b"des", b"du", b"et", b"est", b"une", b"dans", b"pour", b"qui", b"sur", b"der", b"das",
+    b"und", b"ist", b"nicht", b"mit", b"sich", b"auf", b"dem", b"los", b"las", b"que", b"del",
+    b"por", b"para", b"una", b"con", b"il", b"di", b"che", b"della", b"sono", b"het", b"een",
+    b"niet", b"och", b"att", b"og", b"ikke", b"nao", b"uma", b"com", b"nie", b"jest", b"sie",
+    b"si", b"ve", b"bir",
 ];
 
 /// Whether cleaned text (see [`clean`]) could only be English: nothing but ASCII letters,
@@ -210,7 +250,7 @@ fn no_sign_of_other_language(cleaned: &str) -> bool {
         return false;
     }
     let (mut words, mut other) = (0usize, 0usize);
-    for w in cleaned.split(' ').filter(|w| !w.is_empty()) {
+    for w in cleaned_words(cleaned) {
         words += 1;
         if OTHER_FUNCTION_WORDS.contains(&w) {
             other += 1;
@@ -292,17 +332,20 @@ fn cyrillic_by_letters(text: &str) -> Option<Lang> {
 /// Strips what is not language: URLs, e-mail, @handles, #hashtags, markdown punctuation,
 /// emoji and digits. Keeps at most `DETECT_CHARS` characters of the rest.
 fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(DETECT_CHARS * 2));
+    // Room for DETECT_CHARS characters of two bytes (Cyrillic) and the last word.
+    let mut out = String::with_capacity(text.len().min(DETECT_CHARS * 3));
     let mut chars = 0;
-    for word in text.split_whitespace() {
+    for word in words(text) {
         let lower = word.trim_start_matches(['(', '[', '<', '"', '\'', '*', '_']);
-        if lower.starts_with("http://")
-            || lower.starts_with("https://")
-            || lower.starts_with("www.")
-            || lower.starts_with('@')
+        // One pass over the bytes first: most words hold no ':' or '@', and substring
+        // searches on every word of a long table were most of detection's cost.
+        let (colon, at) = lower
+            .bytes()
+            .fold((false, false), |(c, a), b| (c || b == b':', a || b == b'@'));
+        if lower.starts_with("www.")
             || lower.starts_with('#')
-            || lower.contains("://")
-            || (lower.contains('@') && lower.contains('.'))
+            || (colon && lower.contains("://"))
+            || (at && (lower.starts_with('@') || lower.contains('.')))
         {
             continue;
         }
@@ -310,18 +353,23 @@ fn clean(text: &str) -> String {
         // Written straight into `out` (a String per word was a fifth of detection).
         let before = out.len();
         let mut kept = 0;
-        for c in word
-            .chars()
-            .filter(|c| c.is_alphabetic() || *c == '\'' || *c == '’' || *c == '-')
-        {
-            if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-                kept += 1;
-                continue;
+        if word.is_ascii() {
+            // Bytes, not chars: tables of figures are long runs of ASCII to skip.
+            for b in word.bytes() {
+                if b.is_ascii_alphabetic() || b == b'\'' || b == b'-' {
+                    out.push(char::from(b.to_ascii_lowercase()));
+                    kept += 1;
+                }
             }
-            for l in c.to_lowercase() {
-                out.push(l);
-                kept += 1;
+        } else {
+            for c in word
+                .chars()
+                .filter(|c| c.is_alphabetic() || *c == '\'' || *c == '’' || *c == '-')
+            {
+                for l in c.to_lowercase() {
+                    out.push(l);
+                    kept += 1;
+                }
             }
         }
         if out.len() == before {
@@ -334,6 +382,42 @@ fn clean(text: &str) -> String {
         }
     }
     out
+}
+
+/// The words of `text`, split at whitespace like `str::split_whitespace`, reading ASCII
+/// as bytes.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let space_at = |i: usize| -> Option<usize> {
+            // The length of the whitespace character at byte `i`, if it is one.
+            let b = bytes[i];
+            if b.is_ascii() {
+                return b.is_ascii_whitespace().then_some(1);
+            }
+            let c = text[i..].chars().next()?;
+            c.is_whitespace().then(|| c.len_utf8())
+        };
+        while at < bytes.len() {
+            match space_at(at) {
+                Some(n) => at += n,
+                None => break,
+            }
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() && space_at(at).is_none() {
+            at += if bytes[at].is_ascii() {
+                1
+            } else {
+                text[at..].chars().next().map_or(1, char::len_utf8)
+            };
+        }
+        Some(&text[start..at])
+    })
 }
 
 impl From<&str> for Lang {
@@ -375,6 +459,14 @@ mod tests {
         assert_eq!(detect_given(de, Some(&en)).lang.code(), "de");
         let es = "El gobierno de Espana anuncio que las exportaciones de aceite crecieron en marzo por la demanda";
         assert_eq!(detect_given(es, Some(&en)).lang.code(), "es");
+    }
+
+    #[test]
+    fn words_split_at_any_whitespace() {
+        let text = " Київ\u{a0}today,\t\n\u{3000}x  y\u{2003}";
+        let split: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words(text).collect::<Vec<_>>(), split);
+        assert_eq!(split, ["Київ", "today,", "x", "y"]);
     }
 
     #[test]
