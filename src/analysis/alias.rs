@@ -127,18 +127,32 @@ impl AliasTable {
         self.baked.fingerprint()
     }
 
-    pub(crate) fn max_words(&self) -> usize {
-        self.baked.max_words()
-    }
-
     /// The class of a normalised word form, if any name uses it.
     pub(crate) fn form(&self, word: &str) -> Option<Form> {
         self.baked.form(form_hash(word))
     }
 
     /// The entity a sequence of word classes spells, and what case it needs.
+    #[cfg(test)]
     pub(crate) fn lookup(&self, classes: &[u32]) -> Option<(u32, Case)> {
         self.baked.lookup(classes)
+    }
+
+    /// The spellings that start with word class `first` (see [`Baked::keys_from`]) and
+    /// the most words one of them has (0: none does).
+    pub(crate) fn keys_from(&self, first: u32) -> (std::ops::Range<usize>, usize) {
+        self.baked.keys_from(first)
+    }
+
+    /// Every spelling of `keys` that `classes` starts with, as (words, entity, case), in
+    /// key order.
+    pub(crate) fn prefixes_of(
+        &self,
+        keys: std::ops::Range<usize>,
+        classes: &[u32],
+        each: impl FnMut(usize, u32, Case),
+    ) {
+        self.baked.prefixes_of(keys, classes, each)
     }
 
     /// The word classes of every spelling of the entity with id `id` (sorted): a word

@@ -41,6 +41,7 @@ impl<T: Tokenizer> Tokenizer for AliasFilterTokenizer<T> {
             table: &self.table,
             pending: VecDeque::new(),
             classes: Vec::new(),
+            candidates: Vec::new(),
             token: Token::default(),
             spare: Vec::new(),
             position: 0,
@@ -56,6 +57,8 @@ pub struct AliasStream<'a, T> {
     /// Look-ahead: tokens read from the tail but not yet emitted, with their forms.
     pending: VecDeque<(Token, Option<Form>)>,
     classes: Vec<u32>,
+    /// Spellings the look-ahead starts with: (words, entity, case).
+    candidates: Vec<(usize, u32, Case)>,
     token: Token,
     /// Tokens emitted and done with, whose text buffers the look-ahead reuses: a word
     /// that may begin a name is common (many spellings start with "new", "san", "de"),
@@ -88,26 +91,40 @@ impl<T: TokenStream> AliasStream<'_, T> {
 
     /// The longest entity spelling at the head of `pending`: (words, entity index).
     fn longest_match(&mut self) -> Option<(usize, u32)> {
-        // Most words start no name: one hash lookup (done in `fill`) and out.
-        self.pending.front()?.1?;
-        self.fill(self.table.max_words());
+        // Most words start no name: one hash lookup (done in `fill`) and out. Words that
+        // only occur inside names ("of", "the") need no look-ahead either.
+        let head = self.pending.front()?.1?;
+        let (keys, longest) = self.table.keys_from(head.class);
+        if longest == 0 {
+            return None;
+        }
+        self.fill(longest);
         self.classes.clear();
-        for (_, form) in &self.pending {
+        for (_, form) in self.pending.iter().take(longest) {
             match form {
                 Some(f) => self.classes.push(f.class),
                 None => break,
             }
         }
-        for k in (1..=self.classes.len()).rev() {
-            if k == 1 && self.pending[0].1.is_some_and(|f| f.multi_only) {
+        let candidates = &mut self.candidates;
+        candidates.clear();
+        self.table
+            .prefixes_of(keys, &self.classes, |k, entity, case| {
+                candidates.push((k, entity, case))
+            });
+        // Longest first; of spellings as long, the first in key order.
+        candidates.sort_by(|a, b| b.0.cmp(&a.0));
+        let mut tried = 0;
+        for i in 0..self.candidates.len() {
+            let (k, entity, case) = self.candidates[i];
+            if k == tried || (k == 1 && head.multi_only) {
                 continue;
             }
-            if let Some((entity, case)) = self.table.lookup(&self.classes[..k]) {
-                if case != Case::Any && !self.case_fits(k, case) {
-                    continue;
-                }
-                return Some((k, entity));
+            tried = k;
+            if case != Case::Any && !self.case_fits(k, case) {
+                continue;
             }
+            return Some((k, entity));
         }
         None
     }

@@ -764,35 +764,68 @@ impl Baked {
     /// The entity a class sequence spells, and its case rule: a binary search on the
     /// first class (one read per step), then the few keys that start with it.
     pub fn lookup(&self, seq: &[u32]) -> Option<(u32, Case)> {
-        let first = *seq.first()?;
-        let class = |k: usize, i: usize| {
-            self.u32_at(self.classes, self.u32_at(self.key_start, k) as usize + i)
-        };
-        let len = |k: usize| {
-            (self.u32_at(self.key_start, k + 1) - self.u32_at(self.key_start, k)) as usize
-        };
+        let mut found = None;
+        let (keys, _) = self.keys_from(*seq.first()?);
+        self.prefixes_of(keys, seq, |len, entity, case| {
+            if len == seq.len() && found.is_none() {
+                found = Some((entity, case));
+            }
+        });
+        found
+    }
+
+    /// The keys that start with class `first` (by index, in key order) and the most
+    /// words any of them has: 0 when no spelling starts with that class, so that a word
+    /// that only ever ends a name needs no look-ahead.
+    pub fn keys_from(&self, first: u32) -> (std::ops::Range<usize>, usize) {
         let (mut lo, mut hi) = (0, self.keys);
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if class(mid, 0) < first {
+            if self.key_class(mid, 0) < first {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        let same = (lo..self.keys).take_while(|&k| len(k) > 0 && class(k, 0) == first);
-        for k in same {
-            if len(k) == seq.len() && (1..seq.len()).all(|i| class(k, i) == seq[i]) {
+        let mut end = lo;
+        let mut longest = 0;
+        while end < self.keys && self.key_len(end) > 0 && self.key_class(end, 0) == first {
+            longest = longest.max(self.key_len(end));
+            end += 1;
+        }
+        (lo..end, longest)
+    }
+
+    /// Calls `each(words, entity, case)` for every spelling of `keys` (see
+    /// [`Baked::keys_from`]) whose class sequence is a prefix of `seq`, in key order.
+    pub fn prefixes_of(
+        &self,
+        keys: std::ops::Range<usize>,
+        seq: &[u32],
+        mut each: impl FnMut(usize, u32, Case),
+    ) {
+        for k in keys {
+            let len = self.key_len(k);
+            if len <= seq.len() && (1..len).all(|i| self.key_class(k, i) == seq[i]) {
                 let packed = self.u32_at(self.key_meta, k);
                 let case = match packed >> CASE_SHIFT {
                     1 => Case::Capitalised,
                     2 => Case::Upper,
                     _ => Case::Any,
                 };
-                return Some((packed & !(3 << CASE_SHIFT), case));
+                each(len, packed & !(3 << CASE_SHIFT), case);
             }
         }
-        None
+    }
+
+    /// Class `i` of key `k`.
+    fn key_class(&self, k: usize, i: usize) -> u32 {
+        self.u32_at(self.classes, self.u32_at(self.key_start, k) as usize + i)
+    }
+
+    /// How many words key `k` has.
+    fn key_len(&self, k: usize) -> usize {
+        (self.u32_at(self.key_start, k + 1) - self.u32_at(self.key_start, k)) as usize
     }
 
     /// Every word class used by a spelling of entity `entity`.
