@@ -113,7 +113,7 @@ impl<T: TokenStream> AliasStream<'_, T> {
                 candidates.push((k, entity, case))
             });
         // Longest first; of spellings as long, the first in key order.
-        candidates.sort_by(|a, b| b.0.cmp(&a.0));
+        candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
         let mut tried = 0;
         for i in 0..self.candidates.len() {
             let (k, entity, case) = self.candidates[i];
