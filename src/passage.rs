@@ -4,9 +4,11 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use tantivy::tokenizer::{TextAnalyzer, Token};
+use aho_corasick::AhoCorasick;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use crate::analysis::normalize::{normalize, Fold};
+use crate::analysis::segment::WordTokenizer;
 use crate::analysis::ENTITY_PREFIX;
 
 /// One thing the query looks for, analyzed the way the article was: a single term, or a
@@ -79,6 +81,10 @@ pub struct Prefilter {
     /// Word classes of the entities the query names (sorted).
     classes: Vec<u32>,
     stemmer: Option<frostem::Stemmer>,
+    /// The keys, found in text case-insensitively: set when every key is ASCII letters
+    /// and digits and the query names no entity (whose spellings the table keeps only
+    /// as hashes). See [`Prefilter::candidates`].
+    ascii: Option<AhoCorasick>,
 }
 
 impl Prefilter {
@@ -116,15 +122,33 @@ impl Prefilter {
         }
         classes.sort_unstable();
         classes.dedup();
+        let ascii_keys = !terms.is_empty()
+            && classes.is_empty()
+            && terms
+                .iter()
+                .all(|(k, _, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let ascii = ascii_keys
+            .then(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(terms.iter().map(|(k, _, _)| k))
+                    .ok()
+            })
+            .flatten();
         Some(Prefilter {
             terms,
             classes,
             stemmer: algorithm.map(frostem::Stemmer::new),
+            ascii,
         })
     }
 
     /// Indices of the sentences (from [`sentences`]) that hold a candidate word.
     /// `normalizer` segments and normalises only (see `analysis::normalizer`).
+    ///
+    /// A body whose letters are all ASCII (most of an English archive) is not segmented:
+    /// the keys are searched for in its bytes, and only the words where one starts are
+    /// looked at. Case is the only normalisation such text can need.
     pub fn candidates(
         &self,
         normalizer: &mut TextAnalyzer,
@@ -132,6 +156,11 @@ impl Prefilter {
         body: &str,
         sents: &[(usize, usize, usize)],
     ) -> Vec<usize> {
+        if let Some(keys) = &self.ascii {
+            if letters_are_ascii(body) {
+                return self.ascii_candidates(keys, table, body, sents);
+            }
+        }
         let mut out: Vec<usize> = Vec::new();
         let mut stream = normalizer.token_stream(body);
         let mut at = 0; // sentences before `at` end before the current token
@@ -147,6 +176,52 @@ impl Prefilter {
                 continue;
             }
             if self.is_candidate(&t.text, table) {
+                out.push(at);
+            }
+        }
+        out
+    }
+
+    /// [`Prefilter::candidates`] for a body with ASCII letters only.
+    fn ascii_candidates(
+        &self,
+        keys: &AhoCorasick,
+        table: &crate::analysis::AliasTable,
+        body: &str,
+        sents: &[(usize, usize, usize)],
+    ) -> Vec<usize> {
+        let mut words = WordTokenizer::default();
+        let mut out: Vec<usize> = Vec::new();
+        let mut at = 0; // sentences before `at` end before the current match
+        for m in keys.find_iter(body) {
+            let i = m.start();
+            while at < sents.len() && sents[at].1 <= i {
+                at += 1;
+            }
+            if at == sents.len() {
+                break;
+            }
+            if out.last() == Some(&at) || i < sents[at].0 {
+                continue;
+            }
+            let before = body[..i].chars().next_back();
+            let keep = match before {
+                // Inside a word: no word starts here.
+                Some(c) if c.is_ascii_alphanumeric() => false,
+                // After a joiner a word may have begun earlier ("o'trade"): the
+                // sentence is analysed in full rather than guessed at.
+                Some('.' | ',' | '\'' | '’' | 'ʼ') => true,
+                _ => {
+                    // The word that starts here, as segmentation cuts it.
+                    let mut stream = words.token_stream(&body[i..]);
+                    stream.advance() && {
+                        let word = &mut stream.token_mut().text;
+                        word.make_ascii_lowercase();
+                        self.is_candidate(word, table)
+                    }
+                }
+            };
+            if keep {
                 out.push(at);
             }
         }
@@ -176,6 +251,22 @@ impl Prefilter {
                 .form(word)
                 .is_some_and(|f| self.classes.binary_search(&f.class).is_ok())
     }
+}
+
+/// Whether every letter, digit and combining mark of `text` is ASCII (punctuation, such
+/// as curly quotes and dashes, may be anything).
+fn letters_are_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        i += off;
+        let c = text[i..].chars().next().expect("a character starts here");
+        if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    true
 }
 
 /// A token passages care about: one that matches a query literal's term, or an entity
@@ -339,12 +430,28 @@ pub fn sentences(text: &str, max_chars: usize) -> Vec<(usize, usize, usize)> {
 /// characters, where `unicode-segmentation`'s full state machine took a quarter of a
 /// search's time.
 fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
-    fn is_terminator(c: char) -> bool {
-        matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？')
+    // Bytes, not chars: every terminator and closer is ASCII or a three-byte (two for
+    // `»`) sequence whose lead byte no continuation byte equals, so stepping byte by byte
+    // never matches inside a character.
+    fn terminator_len(b: &[u8]) -> usize {
+        match b {
+            [b'.' | b'!' | b'?', ..] => 1,
+            // … 。 ！ ？
+            [0xE2, 0x80, 0xA6, ..] | [0xE3, 0x80, 0x82, ..] | [0xEF, 0xBC, 0x81 | 0x9F, ..] => 3,
+            _ => 0,
+        }
     }
-    fn is_closer(c: char) -> bool {
-        matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']')
+    fn closer_len(b: &[u8]) -> usize {
+        match b {
+            [b'"' | b'\'' | b')' | b']', ..] => 1,
+            // ” ’
+            [0xE2, 0x80, 0x9D | 0x99, ..] => 3,
+            // »
+            [0xC2, 0xBB, ..] => 2,
+            _ => 0,
+        }
     }
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut push = |from: usize, to: usize| {
         let piece = &text[from..to];
@@ -355,29 +462,36 @@ fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
         }
     };
     let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '\n' {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
             push(start, i);
             start = i + 1;
-        } else if is_terminator(c) {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if !(is_terminator(d) || is_closer(d)) {
-                    break;
-                }
-                end = j + d.len_utf8();
-                chars.next();
+            i += 1;
+            continue;
+        }
+        let t = terminator_len(&bytes[i..]);
+        if t == 0 {
+            i += 1;
+            continue;
+        }
+        let mut end = i + t;
+        loop {
+            let n = terminator_len(&bytes[end..]).max(closer_len(&bytes[end..]));
+            if n == 0 {
+                break;
             }
-            let after = &text[end..];
-            if after.is_empty() || after.starts_with(char::is_whitespace) {
-                let next = after.trim_start().chars().next();
-                if !next.is_some_and(char::is_lowercase) {
-                    push(start, end);
-                    start = end;
-                }
+            end += n;
+        }
+        let after = &text[end..];
+        if after.is_empty() || after.starts_with(char::is_whitespace) {
+            let next = after.trim_start().chars().next();
+            if !next.is_some_and(char::is_lowercase) {
+                push(start, end);
+                start = end;
             }
         }
+        i = end;
     }
     push(start, text.len());
     out
@@ -636,5 +750,66 @@ mod tests {
         }
         // German stemming rewrites letters inside words: no prefilter.
         assert!(Prefilter::new(&[], Some("de"), &table).is_none());
+    }
+
+    /// The byte search for ASCII bodies keeps every sentence the segmenting scan keeps
+    /// (and, after a joiner, perhaps one more), on the bundled English articles.
+    #[test]
+    fn ascii_prefilter_agrees_with_the_segmenting_one() {
+        let table = crate::analysis::AliasTable::builtin();
+        let mut full = crate::analysis::analyzer(&table, "en");
+        let mut normalizer = crate::analysis::normalizer();
+        let text = std::fs::read_to_string("corpus/news-en.jsonl").unwrap();
+        let bodies: Vec<String> = text
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["body"].as_str().unwrap_or("").to_string()
+            })
+            .chain([
+                "O'Market rose. A market.com deal. US-markets fell. Submarkets, MARKETS! \
+                 The marketing of 3,market."
+                    .to_string(),
+            ])
+            .collect();
+        let (mut ascii_bodies, mut kept, mut extra) = (0, 0, 0);
+        for query in [
+            "market",
+            "trade",
+            "said",
+            "oil",
+            "rates",
+            "hope",
+            "possibility",
+            "rally",
+        ] {
+            let lits = vec![Literal {
+                terms: crate::analysis::analyze(&mut full, query)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect(),
+                prefix: query == "rally",
+                slop: 0,
+                weight: 1.0,
+            }];
+            let fast = Prefilter::new(&lits, Some("en"), &table).unwrap();
+            assert!(fast.ascii.is_some(), "{query}");
+            let mut slow = Prefilter::new(&lits, Some("en"), &table).unwrap();
+            slow.ascii = None;
+            for body in &bodies {
+                let sents = sentences(body, 200);
+                let a = fast.candidates(&mut normalizer, &table, body, &sents);
+                let b = slow.candidates(&mut normalizer, &table, body, &sents);
+                assert!(
+                    b.iter().all(|i| a.contains(i)),
+                    "{query}: {a:?} {b:?} in {body}"
+                );
+                ascii_bodies += usize::from(letters_are_ascii(body));
+                kept += b.len();
+                extra += a.len() - b.len();
+            }
+        }
+        assert!(ascii_bodies > 1000, "{ascii_bodies}");
+        assert!(extra * 100 <= kept, "{extra} extra sentences of {kept}");
     }
 }
