@@ -464,6 +464,14 @@ fn sentence_bounds(text: &str) -> Vec<(usize, usize)> {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Skip straight to the next byte that may begin a line break or a terminator.
+        match bytes[i..]
+            .iter()
+            .position(|&b| matches!(b, b'\n' | b'.' | b'!' | b'?' | 0xE2 | 0xE3 | 0xEF))
+        {
+            Some(skip) => i += skip,
+            None => break,
+        }
         if bytes[i] == b'\n' {
             push(start, i);
             start = i + 1;

@@ -3,14 +3,11 @@
 //! passages with match and entity spans.
 
 use std::collections::{HashMap, HashSet};
-use std::ops::Bound;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
-};
+use tantivy::collector::{Collector, Count, FilterCollector, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, Searcher, TantivyDocument, Term};
@@ -149,6 +146,42 @@ pub struct SearchResults {
 struct Prepared {
     query: Box<dyn Query>,
     ast: UserInputAst,
+    /// `--since` / `--until`, checked by [`Prepared::search`].
+    window: Option<DateWindow>,
+}
+
+/// The dates `--since` and `--until` allow (inclusive). They are checked on the date of
+/// each article the query matches, as it is collected, not by a range query: tantivy's
+/// fast-field range scan reads every date from the start of a segment up to the first
+/// one in the window, which for the newest articles of an archive indexed in date order
+/// is most of the segment (2 ms of a 2.6 ms search on news-large).
+#[derive(Clone, Copy, Debug)]
+struct DateWindow {
+    since: Option<DateTime>,
+    until: Option<DateTime>,
+}
+
+impl DateWindow {
+    fn contains(self, date: DateTime) -> bool {
+        self.since.is_none_or(|s| date >= s) && self.until.is_none_or(|u| date <= u)
+    }
+}
+
+impl Prepared {
+    /// Runs the query with `collector`, keeping only articles in the date window.
+    fn search<C: Collector>(&self, searcher: &Searcher, collector: C) -> tantivy::Result<C::Fruit> {
+        match self.window {
+            None => searcher.search(&self.query, &collector),
+            Some(window) => searcher.search(
+                &self.query,
+                &FilterCollector::new(
+                    "date".to_string(),
+                    move |date: DateTime| window.contains(date),
+                    collector,
+                ),
+            ),
+        }
+    }
 }
 
 /// Searches `gi` and returns ranked passages.
@@ -164,14 +197,14 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     let mut limit = (want + 10).max(opts.limit * 2);
     let fetch = |limit: usize| -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
         match opts.sort {
-            Sort::Relevance => searcher.search(
-                &prepared.query,
-                &(TopDocs::with_limit(limit).order_by_score(), Count),
+            Sort::Relevance => prepared.search(
+                &searcher,
+                (TopDocs::with_limit(limit).order_by_score(), Count),
             ),
-            Sort::Date => searcher
+            Sort::Date => prepared
                 .search(
-                    &prepared.query,
-                    &(
+                    &searcher,
+                    (
                         TopDocs::with_limit(limit)
                             .order_by_fast_field::<DateTime>("date", tantivy::Order::Desc),
                         Count,
@@ -374,6 +407,10 @@ impl<'a> Cutter<'a> {
         };
         let analyzer = self.analyzers.get(lang);
         let mut matches = Vec::new();
+        // The spots of each sentence analysed for matches, entity terms included, so
+        // that the passages chosen from them need no second analysis. (In exact mode
+        // matches come from the exact analyzer, which knows no entities.)
+        let mut analysed: Vec<Option<Vec<passage::Spot>>> = vec![None; sents.len()];
         for i in candidates {
             let (from, to, _) = sents[i];
             let an = if opts.exact {
@@ -381,7 +418,7 @@ impl<'a> Cutter<'a> {
             } else {
                 &mut *analyzer
             };
-            let spots = passage::spots(an, &body[from..to], literals, false);
+            let spots = passage::spots(an, &body[from..to], literals, !opts.exact);
             matches.extend(
                 passage::find_matches(&spots, literals)
                     .into_iter()
@@ -391,14 +428,31 @@ impl<'a> Cutter<'a> {
                         ..m
                     }),
             );
+            if !opts.exact {
+                analysed[i] = Some(spots);
+            }
         }
         passage::select(&sents, &matches, literals, opts.passages)
             .into_iter()
             .map(|p| {
                 // Entities are only shown in passages: only passages are analysed for
-                // them.
-                let spots = passage::spots(analyzer, &body[p.start..p.end], &[], true);
-                (p, passage::find_entities(&spots))
+                // them, sentence by sentence (a passage is whole sentences).
+                let mut entities = Vec::new();
+                let first = sents.partition_point(|s| s.0 < p.start);
+                for (k, &(from, to, _)) in sents.iter().enumerate().skip(first) {
+                    if to > p.end {
+                        break;
+                    }
+                    let spots = analysed[k]
+                        .take()
+                        .unwrap_or_else(|| passage::spots(analyzer, &body[from..to], &[], true));
+                    entities.extend(passage::find_entities(&spots).into_iter().map(|m| Mark {
+                        start: m.start + from - p.start,
+                        end: m.end + from - p.start,
+                        ..m
+                    }));
+                }
+                (p, entities)
             })
             .collect()
     }
@@ -418,8 +472,8 @@ pub fn matching_ids(gi: &GazetteIndex, query: &str) -> Result<Vec<String>> {
         ..SearchOptions::default()
     };
     let prepared = prepare(gi, &searcher, &opts)?;
-    let docs = searcher
-        .search(&prepared.query, &tantivy::collector::DocSetCollector)
+    let docs = prepared
+        .search(&searcher, tantivy::collector::DocSetCollector)
         .map_err(|e| Error::index(&gi.path, e))?;
     docs.into_iter()
         .map(|addr| {
@@ -593,7 +647,12 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
         clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
         query = Box::new(BooleanQuery::new(clauses));
     }
-    Ok(Prepared { query, ast })
+    let window =
+        (opts.filters.since.is_some() || opts.filters.until.is_some()).then_some(DateWindow {
+            since: opts.filters.since,
+            until: opts.filters.until,
+        });
+    Ok(Prepared { query, ast, window })
 }
 
 fn parse_ast(parser: &QueryParser, ast: UserInputAst) -> Result<Box<dyn Query>> {
@@ -634,15 +693,6 @@ fn filter_clauses(gi: &GazetteIndex, f: &Filters) -> Result<Vec<Box<dyn Query>>>
             .parse_query(&format!("\"{}\"", src.replace('"', " ")))
             .map_err(|e| Error::Query(format!("--source: {e}")))?;
         out.push(Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>);
-    }
-    if f.since.is_some() || f.until.is_some() {
-        let lower = f.since.map_or(Bound::Unbounded, |d| {
-            Bound::Included(Term::from_field_date(fields.date, d))
-        });
-        let upper = f.until.map_or(Bound::Unbounded, |d| {
-            Bound::Included(Term::from_field_date(fields.date, d))
-        });
-        out.push(filter(RangeQuery::new(lower, upper)));
     }
     if let Some(id) = &f.entity {
         if gi.table.entity(id).is_none() {
