@@ -400,10 +400,11 @@ impl<'a> Cutter<'a> {
             (lits, pf)
         });
         let sents = passage::sentences(body, opts.passages.chars.max(20));
-        // Only the sentences that can hold a match are analysed in full.
-        let candidates: Vec<usize> = match prefilter {
+        // Only the sentences that can hold a match are analysed in full (some have
+        // their matches found by the prefilter itself).
+        let candidates: Vec<passage::Candidate> = match prefilter {
             Some(pf) => pf.candidates(&mut self.normalizer, &gi.table, body, &sents),
-            None => (0..sents.len()).collect(),
+            None => (0..sents.len()).map(passage::Candidate::Analyse).collect(),
         };
         let analyzer = self.analyzers.get(lang);
         let mut matches = Vec::new();
@@ -411,7 +412,14 @@ impl<'a> Cutter<'a> {
         // that the passages chosen from them need no second analysis. (In exact mode
         // matches come from the exact analyzer, which knows no entities.)
         let mut analysed: Vec<Option<Vec<passage::Spot>>> = vec![None; sents.len()];
-        for i in candidates {
+        for candidate in candidates {
+            let i = match candidate {
+                passage::Candidate::Found(_, found) => {
+                    matches.extend(found);
+                    continue;
+                }
+                passage::Candidate::Analyse(i) => i,
+            };
             let (from, to, _) = sents[i];
             let an = if opts.exact {
                 &mut self.exact
@@ -592,10 +600,23 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
         // clause, restricted to all of them; when one clause serves every group in the
         // index it needs no restriction. (One clause per group built the whole query's
         // scorers once per language present: a third of a search on news-large.)
-        let mut clauses: Vec<(String, Box<dyn Query>, Vec<Term>)> = Vec::new();
+        //
+        // A clause is restricted to its groups by requiring one of them, except the
+        // clause of the most articles, which excludes the others' groups instead:
+        // requiring the group of nearly every article meant walking its whole posting
+        // list on every search.
+        struct Clause {
+            /// The query's description, which names every term, field and boost.
+            shape: String,
+            query: Box<dyn Query>,
+            groups: Vec<Term>,
+            articles: u64,
+        }
+        let mut clauses: Vec<Clause> = Vec::new();
         for key in analysis::stem_keys() {
             let group_term = Term::from_field_text(f.stem, key);
-            if searcher.doc_freq(&group_term).unwrap_or(0) == 0 {
+            let articles = searcher.doc_freq(&group_term).unwrap_or(0);
+            if articles == 0 {
                 continue;
             }
             let mut parser = QueryParser::new(
@@ -604,37 +625,58 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
                 analysis::tokenizers(&gi.table, key),
             );
             parser.set_field_boost(f.title, TITLE_BOOST);
-            let q = parse_ast(&parser, ast.clone())?;
-            // The query's description names every term, field and boost.
-            let shape = format!("{q:?}");
-            match clauses.iter_mut().find(|(s, _, _)| *s == shape) {
-                Some((_, _, groups)) => groups.push(group_term),
-                None => clauses.push((shape, q, vec![group_term])),
+            let query = parse_ast(&parser, ast.clone())?;
+            let shape = format!("{query:?}");
+            match clauses.iter_mut().find(|c| c.shape == shape) {
+                Some(c) => {
+                    c.groups.push(group_term);
+                    c.articles += articles;
+                }
+                None => clauses.push(Clause {
+                    shape,
+                    query,
+                    groups: vec![group_term],
+                    articles,
+                }),
             }
         }
         if clauses.len() == 1 {
-            let (_, q, _) = clauses.pop().expect("one clause");
-            q
+            clauses.pop().expect("one clause").query
         } else {
+            let largest = (0..clauses.len())
+                .max_by_key(|&i| clauses[i].articles)
+                .expect("clauses");
+            let others: Vec<Term> = clauses
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != largest)
+                .flat_map(|(_, c)| c.groups.iter().cloned())
+                .collect();
+            let any_of = |terms: Vec<Term>| -> Box<dyn Query> {
+                let qs: Vec<(Occur, Box<dyn Query>)> = terms
+                    .into_iter()
+                    .map(|t| {
+                        (
+                            Occur::Should,
+                            Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                filter(BooleanQuery::new(qs))
+            };
             let should: Vec<(Occur, Box<dyn Query>)> = clauses
                 .into_iter()
-                .map(|(_, q, groups)| {
-                    let in_groups: Vec<(Occur, Box<dyn Query>)> = groups
-                        .into_iter()
-                        .map(|t| {
-                            (
-                                Occur::Should,
-                                Box::new(TermQuery::new(t, IndexRecordOption::Basic))
-                                    as Box<dyn Query>,
-                            )
-                        })
-                        .collect();
+                .enumerate()
+                .map(|(i, c)| {
+                    let restriction = if i == largest {
+                        (Occur::MustNot, any_of(others.clone()))
+                    } else {
+                        (Occur::Must, any_of(c.groups))
+                    };
                     (
                         Occur::Should,
-                        Box::new(BooleanQuery::new(vec![
-                            (Occur::Must, q),
-                            (Occur::Must, filter(BooleanQuery::new(in_groups))),
-                        ])) as Box<dyn Query>,
+                        Box::new(BooleanQuery::new(vec![(Occur::Must, c.query), restriction]))
+                            as Box<dyn Query>,
                     )
                 })
                 .collect();
