@@ -137,6 +137,10 @@ pub struct GazetteIndex {
 }
 
 /// Whether `path` holds an index at all (tantivy's meta.json).
+/// From how many articles an index is searched on all cores (see
+/// [`GazetteIndex::searcher`]).
+const PARALLEL_SEARCH_ARTICLES: u64 = 100_000;
+
 pub fn exists(path: &Path) -> bool {
     path.join("meta.json").is_file()
 }
@@ -214,8 +218,23 @@ impl GazetteIndex {
         if let Some(r) = self.reader.get() {
             return Ok(r.searcher());
         }
-        let reader = self
-            .index
+        let mut index = self.index.clone();
+        // A large index has several segments: they are searched in parallel, one
+        // thread per core. (A phrase of common words at 286,000 articles took 5 ms on
+        // one core. For small indexes starting the threads costs more than it saves.)
+        let articles: u64 = index
+            .searchable_segment_metas()
+            .map_err(|e| Error::index(&self.path, e))?
+            .iter()
+            .map(|m| u64::from(m.num_docs()))
+            .sum();
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        if articles >= PARALLEL_SEARCH_ARTICLES && cores > 1 {
+            index
+                .set_multithread_executor(cores)
+                .map_err(|e| Error::index(&self.path, e))?;
+        }
+        let reader = index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()
