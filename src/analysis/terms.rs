@@ -1,7 +1,8 @@
 //! Pre-analysed text for the index. The indexer analyses each article's title and body
 //! once, in its worker threads, in the article's language (the near-duplicate signature
-//! reads the same tokens), and hands tantivy the resulting terms separated by spaces;
-//! the tokenizer registered for the analysed fields splits them again. tantivy gives a
+//! reads the same tokens, and the exact-spelling terms are written on the way), and hands
+//! tantivy the resulting terms separated by spaces; the tokenizer registered for both
+//! field families splits them again. tantivy gives a
 //! field one tokenizer, but Gazette stems each article in its own language: this way
 //! the choice is made where the language is known, and no text is analysed twice.
 //!
