@@ -372,12 +372,13 @@ impl DocBuilder {
         // a second time for them was a sixth of indexing.)
         let lead_end = crate::reader::floor_char_boundary(&article.body, SALIENT_BYTES);
         let analyzer = self.analyzers.get(lang.code());
-        let mut salient = Vec::new();
+        let mut salient: Vec<u32> = Vec::new();
+        let mut term = String::new();
         let mut title_terms = String::with_capacity(article.title.len() + 16);
         terms::write_terms(
             &mut analyzer.token_stream(&article.title),
             &mut title_terms,
-            &mut |t| salient.extend(similar::salient_term(&article.title, t)),
+            &mut |t| salient.extend(similar::salient_hash(&article.title, t, &mut term)),
         );
         let title_exact = self.exact.take();
         let mut body_terms = String::with_capacity(article.body.len() + 16);
@@ -386,14 +387,12 @@ impl DocBuilder {
             &mut body_terms,
             &mut |t| {
                 if t.offset_to <= lead_end {
-                    salient.extend(similar::salient_term(&article.body, t));
+                    salient.extend(similar::salient_hash(&article.body, t, &mut term));
                 }
             },
         );
         let body_exact = self.exact.take();
-        salient.sort_unstable();
-        salient.dedup();
-        let signature = similar::Signature::of(&salient);
+        let signature = similar::Signature::from_hashes(salient);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &article.id);
         doc.add_text(f.path, &article.path);

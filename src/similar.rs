@@ -17,7 +17,7 @@ use std::hash::{Hash, Hasher};
 
 use tantivy::tokenizer::Token;
 
-use crate::analysis::normalize::{normalize, Fold};
+use crate::analysis::normalize::{normalize_into, Fold};
 use crate::analysis::ENTITY_PREFIX;
 
 /// Most salient terms kept per article (the lead of a story has far fewer).
@@ -41,23 +41,55 @@ pub fn salient_terms(text: &str, tokens: &[Token]) -> Vec<String> {
 /// on the stemmer of the article's language), or a number of two or more digits
 /// (`#digits`).
 pub fn salient_term(text: &str, t: &Token) -> Option<String> {
-    let original = text.get(t.offset_from..t.offset_to)?;
+    let mut term = String::new();
+    write_salient(text, t, &mut term).then_some(term)
+}
+
+/// The hash of [`salient_term`] as [`Signature`] takes it, written through `buf` with no
+/// allocation of its own: the indexer asks this of every token of every lead.
+pub fn salient_hash(text: &str, t: &Token, buf: &mut String) -> Option<u32> {
+    write_salient(text, t, buf).then(|| term_hash(buf))
+}
+
+/// Writes the salient term of `t` into `buf` (cleared first); false when there is none.
+fn write_salient(text: &str, t: &Token, buf: &mut String) -> bool {
+    buf.clear();
+    let Some(original) = text.get(t.offset_from..t.offset_to) else {
+        return false;
+    };
     if t.text.starts_with(ENTITY_PREFIX) {
-        return Some(t.text.clone());
+        buf.push_str(&t.text);
+        return true;
+    }
+    // Most words: neither a number nor capitalised.
+    if original.as_bytes().first().is_none_or(u8::is_ascii_lowercase) {
+        return false;
     }
     if original.bytes().any(|b| b.is_ascii_digit())
         && original
             .chars()
             .all(|c| c.is_ascii_digit() || ",.".contains(c))
     {
-        let digits: String = original.chars().filter(char::is_ascii_digit).collect();
-        return (digits.len() >= 2).then(|| format!("#{digits}"));
+        buf.push('#');
+        buf.extend(original.chars().filter(char::is_ascii_digit));
+        return buf.len() >= 3;
     }
     let mut chars = original.chars();
     let capitalised = chars.next().is_some_and(char::is_uppercase)
         && chars.clone().count() >= 2
         && chars.any(char::is_lowercase);
-    capitalised.then(|| normalize(original, Fold::CaseAndDiacritics))
+    if capitalised {
+        normalize_into(original, Fold::CaseAndDiacritics, buf);
+    }
+    capitalised
+}
+
+/// A salient term's 32-bit hash.
+fn term_hash(term: &str) -> u32 {
+    let mut h = rustc_hash::FxHasher::default();
+    term.hash(&mut h);
+    let v = h.finish();
+    (v ^ (v >> 32)) as u32
 }
 
 /// The sorted, deduplicated 32-bit hashes of an article's salient terms.
@@ -67,18 +99,15 @@ pub struct Signature(pub Vec<u32>);
 impl Signature {
     /// The signature of a set of terms; `None` for an empty set (nothing to compare).
     pub fn of(terms: &[String]) -> Option<Signature> {
-        if terms.is_empty() {
+        Signature::from_hashes(terms.iter().map(|t| term_hash(t)).collect())
+    }
+
+    /// The signature of terms given by their hashes (see [`salient_hash`]), in any order
+    /// and repeated or not; `None` for none.
+    pub fn from_hashes(mut hashes: Vec<u32>) -> Option<Signature> {
+        if hashes.is_empty() {
             return None;
         }
-        let mut hashes: Vec<u32> = terms
-            .iter()
-            .map(|t| {
-                let mut h = rustc_hash::FxHasher::default();
-                t.hash(&mut h);
-                let v = h.finish();
-                (v ^ (v >> 32)) as u32
-            })
-            .collect();
         hashes.sort_unstable();
         hashes.dedup();
         hashes.truncate(MAX_TERMS);
@@ -171,5 +200,30 @@ mod tests {
             salient_terms(text, &toks),
             terms(&["#1000", "#270", "@kyiv", "russia"])
         );
+    }
+
+    /// The indexer hashes salient terms without building them: the signatures it stores
+    /// are those of the terms, on real text (a change would make old and new articles of
+    /// one story fail to fold together).
+    #[test]
+    fn hashed_salient_terms_give_the_same_signature() {
+        let table = crate::analysis::AliasTable::builtin();
+        let mut checked = 0;
+        for (file, lang) in [("news-en.jsonl", "en"), ("telegram-ru.jsonl", "ru")] {
+            let text = std::fs::read_to_string(std::path::Path::new("corpus").join(file)).unwrap();
+            let mut an = crate::analysis::analyzer(&table, lang);
+            for line in text.lines() {
+                let toks = crate::analysis::analyze(&mut an, line);
+                let mut buf = String::new();
+                let hashes: Vec<u32> = toks
+                    .iter()
+                    .filter_map(|t| salient_hash(line, t, &mut buf))
+                    .collect();
+                let of_terms = Signature::of(&salient_terms(line, &toks));
+                assert_eq!(Signature::from_hashes(hashes), of_terms, "{line}");
+                checked += usize::from(of_terms.is_some());
+            }
+        }
+        assert!(checked > 800, "{checked}");
     }
 }
