@@ -287,7 +287,12 @@ fn read_json_lines(path: &Path, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
             });
             continue;
         }
-        let line = String::from_utf8_lossy(&buf);
+        // Valid UTF-8 (nearly every line) is checked by the fast validator and borrowed;
+        // only a line with invalid bytes is decoded with U+FFFD.
+        let line = match std::str::from_utf8(&buf) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(&buf),
+        };
         let line = line.trim();
         if !line.is_empty() {
             match parse_json_record(path, Some(line_no), line) {
