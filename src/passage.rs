@@ -342,44 +342,39 @@ impl Prefilter {
     /// The literals a word found by the byte search matches (see
     /// [`Prefilter::direct`]), in order.
     fn direct_marks(&self, literal_of: &[usize], word: &str) -> Vec<usize> {
-        let mut stem: Option<std::borrow::Cow<str>> = None;
-        let mut literals: Vec<usize> = Vec::new();
-        for ((key, term, prefix), &li) in self.terms.iter().zip(literal_of) {
-            if !word.starts_with(key.as_str()) || literals.last() == Some(&li) {
-                continue;
-            }
-            let s = stem.get_or_insert_with(|| match &self.stemmer {
-                Some(st) => st.stem(word),
-                None => std::borrow::Cow::Borrowed(word),
-            });
-            if if *prefix {
-                s.starts_with(term.as_str())
-            } else {
-                s == term
-            } {
-                literals.push(li);
-            }
-        }
+        let mut literals: Vec<usize> = self.matching_terms(word).map(|i| literal_of[i]).collect();
+        literals.dedup();
         literals
     }
 
+    /// The indices of the terms `word` matches: it starts with the term's key, and its
+    /// stem is the term (or starts with it, for the last word of a prefix literal). The
+    /// word is stemmed once, and only if a key fits.
+    fn matching_terms<'a>(&'a self, word: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let mut stem: Option<std::borrow::Cow<'a, str>> = None;
+        self.terms
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, (key, term, prefix))| {
+                if !word.starts_with(key.as_str()) {
+                    return None;
+                }
+                let s = stem.get_or_insert_with(|| match &self.stemmer {
+                    Some(st) => st.stem(word),
+                    None => std::borrow::Cow::Borrowed(word),
+                });
+                let hit = if *prefix {
+                    s.starts_with(term.as_str())
+                } else {
+                    s == term
+                };
+                hit.then_some(i)
+            })
+    }
+
     fn is_candidate(&self, word: &str, table: &crate::analysis::AliasTable) -> bool {
-        let mut stem: Option<std::borrow::Cow<str>> = None;
-        for (key, term, prefix) in &self.terms {
-            if !word.starts_with(key.as_str()) {
-                continue;
-            }
-            let s = stem.get_or_insert_with(|| match &self.stemmer {
-                Some(st) => st.stem(word),
-                None => std::borrow::Cow::Borrowed(word),
-            });
-            if if *prefix {
-                s.starts_with(term.as_str())
-            } else {
-                s == term
-            } {
-                return true;
-            }
+        if self.matching_terms(word).next().is_some() {
+            return true;
         }
         !self.classes.is_empty()
             && table

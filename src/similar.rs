@@ -62,7 +62,11 @@ fn write_salient(text: &str, t: &Token, buf: &mut String) -> bool {
         return true;
     }
     // Most words: neither a number nor capitalised.
-    if original.as_bytes().first().is_none_or(u8::is_ascii_lowercase) {
+    if original
+        .as_bytes()
+        .first()
+        .is_none_or(u8::is_ascii_lowercase)
+    {
         return false;
     }
     if original.bytes().any(|b| b.is_ascii_digit())

@@ -79,12 +79,7 @@ impl TokenFilter for Normalizer {
     type Tokenizer<T: Tokenizer> = NormalizerFilter<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> NormalizerFilter<T> {
-        NormalizerFilter {
-            inner,
-            fold: self.0,
-            buffer: String::new(),
-            exact: None,
-        }
+        NormalizerFilter::new(inner, self.0, None)
     }
 }
 
@@ -116,12 +111,7 @@ impl TokenFilter for NormalizerAndExact {
     type Tokenizer<T: Tokenizer> = NormalizerFilter<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> NormalizerFilter<T> {
-        NormalizerFilter {
-            inner,
-            fold: Fold::CaseAndDiacritics,
-            buffer: String::new(),
-            exact: Some(self.0),
-        }
+        NormalizerFilter::new(inner, Fold::CaseAndDiacritics, Some(self.0))
     }
 }
 
@@ -131,6 +121,17 @@ pub struct NormalizerFilter<T> {
     fold: Fold,
     buffer: String,
     exact: Option<ExactSink>,
+}
+
+impl<T> NormalizerFilter<T> {
+    fn new(inner: T, fold: Fold, exact: Option<ExactSink>) -> Self {
+        NormalizerFilter {
+            inner,
+            fold,
+            buffer: String::new(),
+            exact,
+        }
+    }
 }
 
 impl<T: Tokenizer> Tokenizer for NormalizerFilter<T> {
