@@ -90,15 +90,15 @@ pub fn detect_scored(text: &str) -> Detection {
 }
 
 /// Like [`detect_scored`], for a text whose source is known to write in `expected` (see
-/// [`SourcePrior::dominant`]). When the source writes English and the text shows no
-/// sign of another language (see [`no_sign_of_other_language`]), the answer is English
+/// [`SourcePrior::dominant`]). When the source writes English and the text can only be
+/// English (see [`could_only_be_english`]), the answer is English
 /// without asking whatlang, but not reliable, so that it never feeds the prior itself:
 /// earnings tables and one-line headlines ("Shr 45 cts vs 58 cts") fail the English
 /// fast path, and whatlang's trigram scoring of every Latin-script language cost half a
 /// million instructions on each of them (a seventh of indexing news-large) only to be
 /// overruled by the prior.
 pub fn detect_given(text: &str, expected: Option<&Lang>) -> Detection {
-    let cleaned = clean(text);
+    let (cleaned, digits) = clean(text);
     // ASCII text (most of it, in an English archive) is checked byte by byte and cannot
     // be Cyrillic.
     let ascii = cleaned.is_ascii();
@@ -125,7 +125,9 @@ pub fn detect_given(text: &str, expected: Option<&Lang>) -> Detection {
             reliable: true,
         };
     }
-    if expected.is_some_and(|l| l.code() == "en") && no_sign_of_other_language(&cleaned) {
+    if expected.is_some_and(|l| l.code() == "en")
+        && could_only_be_english(&cleaned, letters, digits)
+    {
         return Detection {
             lang: Lang("en".into()),
             reliable: false,
@@ -240,24 +242,38 @@ const OTHER_FUNCTION_WORDS: &[&[u8]] = &[
     b"und", b"ist", b"nicht", b"mit", b"sich", b"auf", b"dem", b"los", b"las", b"que", b"del",
     b"por", b"para", b"una", b"con", b"il", b"di", b"che", b"della", b"sono", b"het", b"een",
     b"niet", b"och", b"att", b"og", b"ikke", b"nao", b"uma", b"com", b"nie", b"jest", b"sie",
-    b"si", b"ve", b"bir",
+    b"si", b"ve", b"bir", b"yang", b"dan", b"dengan", b"untuk", b"ini", b"itu", b"tidak", b"ada",
+    b"pada", b"ang", b"mga", b"ng", b"sa", b"kwa", b"katika", b"zijn", b"voor", b"maar", b"ook",
+    b"bij", b"naar", b"wordt", b"die", b"ek", b"hulle", b"det", b"som", b"av", b"jeg", b"yn",
+    b"mae", b"ei", b"non", b"sunt",
 ];
 
-/// Whether cleaned text (see [`clean`]) could only be English: nothing but ASCII letters,
-/// and function words of other languages in under a tenth of its words.
-fn no_sign_of_other_language(cleaned: &str) -> bool {
+/// Whether cleaned text (see [`clean`]) from a source that writes English can be taken
+/// as English without whatlang: nothing but ASCII letters, function words of other
+/// languages in under a tenth of its words, and some sign of English — an English
+/// function word in one word of twenty, many figures (a table: a digit for every ten
+/// letters or more), or too few words to tell (a headline). Without that sign, Dutch,
+/// Afrikaans, Swahili or Basque prose (whose function words the list does not hold)
+/// would pass.
+fn could_only_be_english(cleaned: &str, letters: usize, digits: usize) -> bool {
     if !cleaned.chars().all(|c| c.is_ascii() || c == '’') {
         return false;
     }
-    let (mut words, mut other) = (0usize, 0usize);
+    let (mut words, mut other, mut english) = (0usize, 0usize, 0usize);
     for w in cleaned_words(cleaned) {
         words += 1;
         if OTHER_FUNCTION_WORDS.contains(&w) {
             other += 1;
+        } else if is_english_function_word(w) {
+            english += 1;
         }
     }
-    other * 10 < words
+    other * 10 < words && (english * 20 >= words || digits * 10 >= letters || words < SHORT_WORDS)
 }
+
+/// Below this many words a text (a headline) says too little for whatlang to overrule
+/// its source's language.
+const SHORT_WORDS: usize = 16;
 
 /// Decides Russian vs Ukrainian from the letters only one of them has, when the text is
 /// mostly Cyrillic. Returns `None` to leave the decision to whatlang.
@@ -330,11 +346,13 @@ fn cyrillic_by_letters(text: &str) -> Option<Lang> {
 }
 
 /// Strips what is not language: URLs, e-mail, @handles, #hashtags, markdown punctuation,
-/// emoji and digits. Keeps at most `DETECT_CHARS` characters of the rest.
-fn clean(text: &str) -> String {
+/// emoji and digits. Keeps at most `DETECT_CHARS` characters of the rest, and counts the
+/// digits it dropped on the way.
+fn clean(text: &str) -> (String, usize) {
     // Room for DETECT_CHARS characters of two bytes (Cyrillic) and the last word.
     let mut out = String::with_capacity(text.len().min(DETECT_CHARS * 3));
     let mut chars = 0;
+    let mut digits = 0;
     for word in words(text) {
         let lower = word.trim_start_matches(['(', '[', '<', '"', '\'', '*', '_']);
         // One pass over the bytes first: most words hold no ':' or '@', and substring
@@ -351,6 +369,7 @@ fn clean(text: &str) -> String {
         }
         // whatlang's trigram models are lower case: an ALL-CAPS headline would not match.
         // Written straight into `out` (a String per word was a fifth of detection).
+        digits += word.bytes().filter(u8::is_ascii_digit).count();
         let before = out.len();
         let mut kept = 0;
         if word.is_ascii() {
@@ -381,7 +400,7 @@ fn clean(text: &str) -> String {
             break;
         }
     }
-    out
+    (out, digits)
 }
 
 /// The words of `text`, split at whitespace like `str::split_whitespace`, reading ASCII
@@ -459,6 +478,8 @@ mod tests {
         assert_eq!(detect_given(de, Some(&en)).lang.code(), "de");
         let es = "El gobierno de Espana anuncio que las exportaciones de aceite crecieron en marzo por la demanda";
         assert_eq!(detect_given(es, Some(&en)).lang.code(), "es");
+        let id = "Pemerintah Indonesia mengatakan bahwa harga minyak yang naik akan dibahas dengan parlemen minggu ini untuk anggaran";
+        assert_eq!(detect_given(id, Some(&en)).lang.code(), "id");
     }
 
     #[test]
