@@ -872,18 +872,21 @@ impl Baked {
     }
 
     fn line(&self, i: usize) -> &str {
+        std::str::from_utf8(self.line_bytes(i))
+            .unwrap_or_default()
+            .trim_end_matches('\n')
+    }
+
+    /// Entity line `i` as bytes (a line read from a damaged table is empty rather than a
+    /// panic).
+    fn line_bytes(&self, i: usize) -> &[u8] {
         let (from, to) = (
             self.u32_at(self.entity_start, i) as usize,
             self.u32_at(self.entity_start, i + 1) as usize,
         );
-        // A line read from a damaged table is empty rather than a panic.
-        let line = self
-            .bytes
+        self.bytes
             .get(self.text + from..self.text + to)
-            .unwrap_or_default();
-        std::str::from_utf8(line)
             .unwrap_or_default()
-            .trim_end_matches('\n')
     }
 
     /// The index of the entity with id `id` (binary search over the ids).
@@ -893,9 +896,11 @@ impl Baked {
         while lo < hi {
             let mid = (lo + hi) / 2;
             let e = self.u32_at(self.id_order, mid);
-            let line = self.line(e as usize);
-            let this = line.split('\t').next().unwrap_or_default();
-            match this.cmp(id) {
+            // The id is the line's first field; comparing bytes spares validating the
+            // whole line (hundreds of spellings for some places) at every step.
+            let line = self.line_bytes(e as usize);
+            let this = line.split(|&b| b == b'\t').next().unwrap_or_default();
+            match this.cmp(id.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
                 std::cmp::Ordering::Equal => return Some(e),
