@@ -86,7 +86,9 @@ impl TokenFilter for Normalizer {
 /// Receives the exact-spelling terms of every text a [`NormalizerAndExact`] filter
 /// reads: each word folded for case only ([`Fold::Case`]), in order, separated by
 /// spaces, as `analysis::terms::TermsTokenizer` splits them (words hold no space).
-/// Shared with the filter; [`ExactSink::take`] empties it after each text.
+/// Shared with the filter; [`ExactSink::take`] empties it after each text. A stream holds
+/// the sink while it is open: one text at a time (the indexer's way), or a second stream
+/// would wait for the first.
 #[derive(Clone, Default)]
 pub struct ExactSink(Arc<Mutex<String>>);
 
