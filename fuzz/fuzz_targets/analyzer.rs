@@ -1,7 +1,10 @@
 //! Fuzzes the analyzers and passage cutting. Invariants: byte offsets inside the text,
 //! on character boundaries, non-decreasing; positions increasing by one; no term holds
 //! a space, and the terms the indexer hands tantivy split back into the same terms at the
-//! same positions; passages on character boundaries and within the length asked for.
+//! same positions; the exact-spelling terms the indexer takes from its own pass are the
+//! exact analyzer's; the passage prefilter keeps every sentence with a match, and the
+//! matches it finds without analysis are those of full analysis; passages on character
+//! boundaries and within the length asked for.
 #![no_main]
 
 use gazette::analysis::terms::{write_terms, TermsTokenizer};
@@ -36,6 +39,42 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(split.len(), tokens.len());
         for (s, t) in split.iter().zip(&tokens) {
             assert_eq!((&s.text, s.position), (&t.text, t.position));
+        }
+    }
+    let sink = analysis::ExactSink::default();
+    let _ = analysis::analyze(&mut analysis::indexing_analyzer(&table, "en", &sink), &text);
+    let exact: Vec<String> = analysis::analyze(&mut analysis::exact_analyzer(), &text)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    assert_eq!(sink.take(), exact.join(" "));
+    let mut full = analysis::analyzer(&table, "en");
+    let mut normalizer = analysis::normalizer();
+    let sents = passage::sentences(&text, 200);
+    for query in ["market", "kiev", "oil", "rate", "new"] {
+        let lits = vec![passage::Literal {
+            terms: analysis::analyze(&mut full, query).into_iter().map(|t| t.text).collect(),
+            prefix: false,
+            slop: 0,
+            weight: 1.0,
+        }];
+        let Some(pf) = passage::Prefilter::new(&lits, Some("en"), &table) else {
+            continue;
+        };
+        let kept = pf.candidates(&mut normalizer, &table, &text, &sents);
+        for (i, &(from, to, _)) in sents.iter().enumerate() {
+            let truth: Vec<passage::Mark> = passage::find_matches(
+                &passage::spots(&mut full, &text[from..to], &lits, false),
+                &lits,
+            )
+            .into_iter()
+            .map(|m| passage::Mark { start: m.start + from, end: m.end + from, ..m })
+            .collect();
+            match kept.iter().find(|c| c.sentence() == i) {
+                Some(passage::Candidate::Found(_, marks)) => assert_eq!(*marks, truth, "{query}"),
+                Some(passage::Candidate::Analyse(_)) => {}
+                None => assert!(truth.is_empty(), "{query}: sentence {i} dropped"),
+            }
         }
     }
     for (from, to, n) in passage::sentences(&text, 50) {
