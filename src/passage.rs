@@ -131,9 +131,14 @@ impl Prefilter {
         let mut entity_keys: Vec<String> = Vec::new();
         let mut entity_keys_ok = true;
         let mut literal_of = Vec::new();
-        let direct_ok = literals
-            .iter()
-            .all(|l| l.terms.len() == 1 && l.terms.iter().all(|t| !t.starts_with(ENTITY_PREFIX)));
+        // Exact-mode terms keep their diacritics, which the byte search cannot see: a
+        // word found for "kijów" may be "Kijow", no match in exact mode.
+        let direct_ok = literals.iter().all(|l| {
+            l.terms.len() == 1
+                && l.terms
+                    .iter()
+                    .all(|t| !t.starts_with(ENTITY_PREFIX) && (group.is_some() || t.is_ascii()))
+        });
         for (li, lit) in literals.iter().enumerate() {
             for (i, term) in lit.terms.iter().enumerate() {
                 if let Some(id) = term.strip_prefix(ENTITY_PREFIX) {
@@ -892,6 +897,24 @@ mod tests {
         }
         // German stemming rewrites letters inside words: no prefilter.
         assert!(Prefilter::new(&[], Some("de"), &table).is_none());
+    }
+
+    /// In exact mode a term with diacritics is never matched by the byte search itself.
+    #[test]
+    fn exact_mode_leaves_diacritics_to_analysis() {
+        let table = crate::analysis::AliasTable::builtin();
+        let mut normalizer = crate::analysis::normalizer();
+        let body = "Kijow went quiet. Nothing else.";
+        let sents = sentences(body, 200);
+        let lits = vec![Literal {
+            terms: vec!["kijów".to_string()],
+            prefix: false,
+            slop: 0,
+            weight: 1.0,
+        }];
+        let pf = Prefilter::new(&lits, None, &table).unwrap();
+        let kept = pf.candidates(&mut normalizer, &table, body, &sents);
+        assert_eq!(kept, vec![Candidate::Analyse(0)]);
     }
 
     /// The byte search for ASCII bodies keeps every sentence the segmenting scan keeps
