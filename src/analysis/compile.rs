@@ -556,8 +556,9 @@ fn bloom_bits(hash: u64) -> [usize; 2] {
 
 /// Magic and version of the binary form; bump the digit when the layout changes.
 const MAGIC: &[u8; 8] = b"GZALIAS3";
-/// Header: slots, keys, classes, entities, text bytes, max words, spellings (u32 each),
-/// then the 16-character fingerprint.
+/// Header: slots, keys, classes, entities, text bytes, max words (still written, no longer
+/// read: the analyzer looks ahead by the longest spelling per first word), spellings (u32
+/// each), then the 16-character fingerprint.
 const HEADER: usize = MAGIC.len() + 7 * 4 + 16;
 /// Case rule bits in a key's packed entity.
 const CASE_SHIFT: u32 = 30;
@@ -653,7 +654,6 @@ pub struct Baked {
     slots: usize,
     keys: usize,
     entities: usize,
-    max_words: usize,
     spelling_count: usize,
     // Byte offsets of the sections.
     form_values: usize,
@@ -697,7 +697,6 @@ impl Baked {
             slots,
             keys,
             entities,
-            max_words: h(5),
             spelling_count: h(6),
             form_values,
             bloom,
@@ -724,10 +723,6 @@ impl Baked {
 
     pub fn fingerprint(&self) -> &str {
         std::str::from_utf8(&self.bytes[HEADER - 16..HEADER]).expect("checked in new")
-    }
-
-    pub fn max_words(&self) -> usize {
-        self.max_words
     }
 
     pub fn spelling_count(&self) -> usize {
@@ -762,7 +757,9 @@ impl Baked {
     }
 
     /// The entity a class sequence spells, and its case rule: a binary search on the
-    /// first class (one read per step), then the few keys that start with it.
+    /// first class (one read per step), then the few keys that start with it. (The
+    /// analyzer asks [`Baked::keys_from`] and [`Baked::prefixes_of`] instead.)
+    #[cfg(test)]
     pub fn lookup(&self, seq: &[u32]) -> Option<(u32, Case)> {
         let mut found = None;
         let (keys, _) = self.keys_from(*seq.first()?);
