@@ -2,8 +2,10 @@
 //!
 //! It measures, on `news-large.jsonl` and on a 10× replica of it under new ids:
 //! - indexing: `gazette index` against a plain tantivy index of the same articles built
-//!   by this program (default tokenizer, same threads and memory budget), run side by
-//!   side, each in its own process so that its peak RSS is its own (`wait4`);
+//!   by this program (default tokenizer, same threads and memory budget), and against two
+//!   tantivy indexes doing part of Gazette's work with tantivy's own parts (stemmed; stemmed
+//!   plus an exact-spelling family), run side by side, each in its own process so that
+//!   its peak RSS is its own (`wait4`);
 //! - queries: a fixed set, in-process (search, passages, highlights, entities, printed
 //!   with colour into memory) and as whole `gazette search` processes, against
 //!   `rg -i -w` with the same keywords over the raw articles;
@@ -107,9 +109,9 @@ struct Args {
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    if argv.first().map(String::as_str) == Some("baseline-index") {
-        // Child mode: the plain tantivy indexer, in its own process for its own RSS.
-        baseline_index(Path::new(&argv[1]), Path::new(&argv[2]));
+    if let Some(engine) = argv.first().and_then(|a| Tantivy::from_mode(a)) {
+        // Child mode: a tantivy indexer, in its own process for its own RSS.
+        tantivy_index(engine, Path::new(&argv[1]), Path::new(&argv[2]));
         return;
     }
     if argv.first().map(String::as_str) == Some("startup") {
@@ -247,17 +249,23 @@ fn run(args: &Args) {
     println!("## Indexing\n");
     println!(
         "Fresh index each run, median of {} runs at 1× (one run at larger scales), {THREADS} threads, \
-         {MEMORY_MB} MB budget; the two engines alternate run by run.\n",
+         {MEMORY_MB} MB budget; the engines alternate run by run.\n",
         args.runs
     );
-    println!("| corpus | engine | time | articles/s | MB/s | peak RSS | index size | throughput vs baseline |");
-    println!("|---|---|---|---|---|---|---|---|");
+    println!(
+        "| corpus | engine | time | articles/s | MB/s | peak RSS | index size | throughput vs baseline | \
+         Gazette vs this engine |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
     for c in &corpora {
         let runs = if c.scale == 1 { args.runs } else { 1 };
-        let (base, gaz) = index_side_by_side(args, c, runs);
-        for (name, m) in [("tantivy baseline", &base), ("gazette", &gaz)] {
+        let (tantivy, gaz) = index_side_by_side(args, c, runs);
+        let base = tantivy[0];
+        let engines = Tantivy::ALL.iter().map(|t| t.name()).zip(&tantivy);
+        for (name, m) in engines.chain([("gazette", &gaz)]) {
+            let vs_base = base.secs / m.secs;
             println!(
-                "| {}× | {name} | {:.2} s | {:.0} | {:.1} | {:.0} MB | {:.0} MB | {} |",
+                "| {}× | {name} | {:.2} s | {:.0} | {:.1} | {:.0} MB | {:.0} MB | {} | {} |",
                 c.scale,
                 m.secs,
                 c.articles as f64 / m.secs,
@@ -265,9 +273,14 @@ fn run(args: &Args) {
                 m.rss_kb as f64 / 1024.0,
                 mb(m.size),
                 if name == "gazette" {
-                    format!("**{:.2}×**", base.secs / m.secs)
+                    format!("**{vs_base:.2}×**")
                 } else {
-                    "1×".into()
+                    format!("{vs_base:.2}×")
+                },
+                if name == "gazette" {
+                    String::new()
+                } else {
+                    format!("{:.2}×", m.secs / gaz.secs)
                 }
             );
         }
@@ -483,21 +496,26 @@ fn index_dir(args: &Args, c: &Corpus, engine: &str) -> PathBuf {
     args.work.join(format!("index-{engine}-{}x", c.scale))
 }
 
-/// Indexes `c` `runs` times with each engine, alternating; returns the median runs.
-fn index_side_by_side(args: &Args, c: &Corpus, runs: usize) -> (Run, Run) {
+/// Indexes `c` `runs` times with each engine, alternating; returns the median runs of
+/// the tantivy engines (in [`Tantivy::ALL`] order) and of Gazette.
+fn index_side_by_side(args: &Args, c: &Corpus, runs: usize) -> (Vec<Run>, Run) {
     let me = std::env::current_exe().expect("own path");
-    let mut base = Vec::new();
+    let mut tantivy: Vec<Vec<Run>> = vec![Vec::new(); Tantivy::ALL.len()];
     let mut gaz = Vec::new();
     for _ in 0..runs {
-        let dir = index_dir(args, c, "baseline");
-        let _ = fs::remove_dir_all(&dir);
-        let mut cmd = Command::new(&me);
-        cmd.arg("baseline-index").arg(&c.path).arg(&dir);
-        base.push(Run {
-            size: 0,
-            ..measure(cmd)
-        });
-        base.last_mut().expect("a run").size = dir_size(&dir);
+        for (engine, runs) in Tantivy::ALL.into_iter().zip(&mut tantivy) {
+            let dir = index_dir(args, c, engine.dir());
+            let _ = fs::remove_dir_all(&dir);
+            let mut cmd = Command::new(&me);
+            cmd.arg(engine.mode()).arg(&c.path).arg(&dir);
+            let mut run = measure(cmd);
+            run.size = dir_size(&dir);
+            runs.push(run);
+            if engine != Tantivy::Plain {
+                // Only measured; at 10× each is another half gigabyte of disk.
+                let _ = fs::remove_dir_all(&dir);
+            }
+        }
 
         let dir = index_dir(args, c, "gazette");
         let _ = fs::remove_dir_all(&dir);
@@ -509,10 +527,14 @@ fn index_side_by_side(args: &Args, c: &Corpus, runs: usize) -> (Run, Run) {
             .arg("--index")
             .arg(&dir)
             .arg(&c.path);
-        gaz.push(measure(cmd));
-        gaz.last_mut().expect("a run").size = dir_size(&dir);
+        let mut run = measure(cmd);
+        run.size = dir_size(&dir);
+        gaz.push(run);
     }
-    (median_run(base), median_run(gaz))
+    (
+        tantivy.into_iter().map(median_run).collect(),
+        median_run(gaz),
+    )
 }
 
 /// A second `gazette index` over the same, unchanged corpus.
@@ -681,16 +703,80 @@ fn timed(mut cmd: Command, runs: usize, ok: &[i32]) -> Stats {
     stats(times)
 }
 
-/// Child mode: a plain tantivy index of a JSONL file — title and body with tantivy's
-/// default tokenizer, stored, as Gazette stores them — with the same threads and memory.
-fn baseline_index(src: &Path, dir: &Path) {
-    use tantivy::schema::{Schema, STORED, STRING, TEXT};
-    use tantivy::{doc, Index};
+/// The tantivy indexers the harness runs beside Gazette, each as a child process.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Tantivy {
+    /// The baseline: title and body with tantivy's default tokenizer, stored as Gazette
+    /// stores them.
+    Plain,
+    /// The baseline with title and body stemmed (tantivy's `en_stem`).
+    Stemmed,
+    /// Stemmed, plus a second, exact-spelling family (default tokenizer), all with
+    /// positions: the field families Gazette's index holds, built by tantivy's own
+    /// parts, without aliases, language detection or near-duplicate signatures.
+    StemmedExact,
+}
+
+impl Tantivy {
+    const ALL: [Tantivy; 3] = [Tantivy::Plain, Tantivy::Stemmed, Tantivy::StemmedExact];
+
+    fn mode(self) -> &'static str {
+        match self {
+            Tantivy::Plain => "baseline-index",
+            Tantivy::Stemmed => "stemmed-index",
+            Tantivy::StemmedExact => "stemmed-exact-index",
+        }
+    }
+
+    fn from_mode(mode: &str) -> Option<Tantivy> {
+        Tantivy::ALL.into_iter().find(|t| t.mode() == mode)
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Tantivy::Plain => "tantivy baseline",
+            Tantivy::Stemmed => "tantivy, stemmed",
+            Tantivy::StemmedExact => "tantivy, stemmed + exact family",
+        }
+    }
+
+    fn dir(self) -> &'static str {
+        match self {
+            Tantivy::Plain => "baseline",
+            Tantivy::Stemmed => "stemmed",
+            Tantivy::StemmedExact => "stemmed-exact",
+        }
+    }
+}
+
+/// Child mode: a tantivy index of a JSONL file (see [`Tantivy`]) with the same threads
+/// and memory budget as Gazette.
+fn tantivy_index(engine: Tantivy, src: &Path, dir: &Path) {
+    use tantivy::schema::{
+        IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING, TEXT,
+    };
+    use tantivy::{Index, TantivyDocument};
 
     let mut sb = Schema::builder();
     let id = sb.add_text_field("id", STRING | STORED);
-    let title = sb.add_text_field("title", TEXT | STORED);
-    let body = sb.add_text_field("body", TEXT | STORED);
+    let stemmed = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let analysed = if engine == Tantivy::Plain {
+        TEXT | STORED
+    } else {
+        stemmed
+    };
+    let title = sb.add_text_field("title", analysed.clone());
+    let body = sb.add_text_field("body", analysed);
+    let exact = (engine == Tantivy::StemmedExact).then(|| {
+        (
+            sb.add_text_field("title_exact", TEXT),
+            sb.add_text_field("body_exact", TEXT),
+        )
+    });
     let schema = sb.build();
     fs::create_dir_all(dir).expect("index folder");
     let index = Index::create_in_dir(dir, schema).expect("index created");
@@ -713,9 +799,15 @@ fn baseline_index(src: &Path, dir: &Path) {
             continue;
         }
         let r: Rec = serde_json::from_str(&line).expect("JSON record");
-        writer
-            .add_document(doc!(id => r.id, title => r.title, body => r.body))
-            .expect("document added");
+        let mut d = TantivyDocument::default();
+        d.add_text(id, &r.id);
+        if let Some((title_exact, body_exact)) = exact {
+            d.add_text(title_exact, &r.title);
+            d.add_text(body_exact, &r.body);
+        }
+        d.add_text(title, r.title);
+        d.add_text(body, r.body);
+        writer.add_document(d).expect("document added");
     }
     writer.commit().expect("commit");
     writer.wait_merging_threads().expect("merges end");
