@@ -57,7 +57,12 @@ impl TokenFilter for StemFilter {
 /// Words stemmed so far, kept per analyzer: news text repeats its words (Zipf), and a
 /// hash lookup costs a fraction of running the Snowball stemmer again. `None`: the word
 /// is its own stem.
-type StemCache = FxHashMap<Box<str>, Option<Box<str>>>;
+///
+/// Keyed by the word's 64-bit hash, not the word: comparing keys then reads no memory
+/// outside the table (with boxed words each lookup chased a pointer, the largest cost of
+/// stemming). Two of the cache's at most 50,000 words share a hash with odds of about
+/// 1 in 10^10, as for the alias table's word forms (see `compile::form_hash`).
+type StemCache = FxHashMap<u64, Option<Box<str>>>;
 
 /// The cache is emptied when it holds this many words, bounding its memory (a few MB).
 const CACHE_WORDS: usize = 50_000;
@@ -88,6 +93,7 @@ impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
         }
         StemStream {
             tail: self.inner.token_stream(text),
+            algorithm: self.algorithm,
             stemmer: frostem::Stemmer::new(self.algorithm),
             cache: &mut self.cache,
         }
@@ -96,8 +102,17 @@ impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
 
 pub struct StemStream<'a, T> {
     tail: T,
+    algorithm: frostem::Algorithm,
     stemmer: frostem::Stemmer,
     cache: &'a mut StemCache,
+}
+
+/// Whether `word` is too short for the stemmer to change: the English algorithm leaves
+/// words of one or two letters alone ("a", "of", "in", "us": a fifth of English news),
+/// and the cache lookup for them cost more than the rest of stemming (its table, of tens
+/// of thousands of words, is rarely in cache while tantivy indexes).
+fn short_word_stays(algorithm: frostem::Algorithm, word: &str) -> bool {
+    algorithm == frostem::Algorithm::English && word.len() <= 2
 }
 
 impl<T: TokenStream> TokenStream for StemStream<'_, T> {
@@ -105,11 +120,13 @@ impl<T: TokenStream> TokenStream for StemStream<'_, T> {
         if !self.tail.advance() {
             return false;
         }
+        let short_stays = short_word_stays(self.algorithm, &self.tail.token().text);
         let token = self.tail.token_mut();
-        if token.text.starts_with(ENTITY_PREFIX) {
+        if token.text.starts_with(ENTITY_PREFIX) || short_stays {
             return true;
         }
-        if let Some(cached) = self.cache.get(token.text.as_str()) {
+        let key = xxhash_rust::xxh3::xxh3_64(token.text.as_bytes());
+        if let Some(cached) = self.cache.get(&key) {
             if let Some(stem) = cached {
                 token.text.clear();
                 token.text.push_str(stem);
@@ -121,8 +138,7 @@ impl<T: TokenStream> TokenStream for StemStream<'_, T> {
             Cow::Borrowed(s) if s.len() == token.text.len() => None,
             other => Some(other.into()),
         };
-        self.cache
-            .insert(token.text.as_str().into(), stemmed.clone());
+        self.cache.insert(key, stemmed.clone());
         if let Some(stem) = stemmed {
             token.text.clear();
             token.text.push_str(&stem);
@@ -151,6 +167,26 @@ mod tests {
             .into_iter()
             .map(|t| t.text)
             .collect()
+    }
+
+    /// The English stemmer leaves every word of one or two letters as it is, so the
+    /// stream need not ask it (see `short_word_stays`).
+    #[test]
+    fn english_short_words_are_their_own_stems() {
+        let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+        let letters: Vec<char> = ('a'..='z')
+            .chain('0'..='9')
+            .chain(['é', 'ß', 'и', '\''])
+            .collect();
+        let mut words: Vec<String> = letters.iter().map(|c| c.to_string()).collect();
+        for a in &letters {
+            for b in &letters {
+                words.push(format!("{a}{b}"));
+            }
+        }
+        for w in words.iter().filter(|w| w.len() <= 2) {
+            assert_eq!(stemmer.stem(w), w.as_str(), "{w:?}");
+        }
     }
 
     /// Cached stems are the stemmer's: a word seen before (in this text or an earlier
