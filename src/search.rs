@@ -312,11 +312,17 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
         }
     }
     cutter.finish();
+    // Equal scores are ordered by article id and place in the text: tantivy orders them
+    // by document address, which depends on which indexing thread took the article, so
+    // two builds of one corpus listed them differently.
+    let ties = |a: &Hit, b: &Hit| a.article.id.cmp(&b.article.id).then(a.start.cmp(&b.start));
     match opts.sort {
-        Sort::Relevance => all.sort_by(|a, b| b.score.total_cmp(&a.score)),
+        Sort::Relevance => all.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| ties(a, b))),
         Sort::Date => all.sort_by(|a, b| {
             let (da, db) = (dates[&a.article.id], dates[&b.article.id]);
-            db.cmp(&da).then(b.score.total_cmp(&a.score))
+            db.cmp(&da)
+                .then(b.score.total_cmp(&a.score))
+                .then_with(|| ties(a, b))
         }),
     }
     match opts.group {
