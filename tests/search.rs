@@ -391,3 +391,31 @@ fn copies_of_one_story_fold_and_the_page_still_fills() {
         assert!(text.contains(title), "{title} missing: {text}");
     }
 }
+
+/// Passages of equal score come in article id order, whatever order the index holds the
+/// articles in (which depends on the indexing threads).
+#[test]
+fn equal_scores_are_ordered_by_article_id() {
+    let d = Dir::new();
+    let body = "Grain exports from Odesa resumed on Monday after a week of talks.";
+    let lines: Vec<String> = ["c", "a", "b"]
+        .iter()
+        .map(|id| {
+            serde_json::json!({"id": id, "title": "Grain deal", "body": body, "lang": "en"})
+                .to_string()
+        })
+        .collect();
+    d.write("c/news.jsonl", lines.join("\n") + "\n");
+    let out = d.run(&["index", "c", "--index", "idx", "-q", "--threads", "1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (recs, code) = d.search_json(&["grain", "--no-group"]);
+    assert_eq!(code, 0);
+    let ps = passages(&recs);
+    let scores: Vec<f64> = ps.iter().map(|p| p["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
+    let ids: Vec<&str> = ps
+        .iter()
+        .map(|p| p["article"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+}
