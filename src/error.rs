@@ -39,6 +39,11 @@ pub enum Error {
         path: PathBuf,
         cause: tantivy::TantivyError,
     },
+    #[error(
+        "index {path}: no space left on the device{}; nothing was committed: the index is as the last job left it, and the next job runs normally once there is room",
+        if detail.is_empty() { String::new() } else { format!(" ({detail})") }
+    )]
+    NoSpace { path: PathBuf, detail: String },
     #[error("query: {0}")]
     Query(String),
     #[error("{0}")]
@@ -46,7 +51,23 @@ pub enum Error {
 }
 
 impl Error {
+    /// The file or folder the error is about, if any.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Io { path, .. } | Error::Parse { path, .. } | Error::BadFile { path, .. } => {
+                Some(path)
+            }
+            _ => None,
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
+        if cause.kind() == std::io::ErrorKind::StorageFull {
+            return Error::NoSpace {
+                path: path.into(),
+                detail: String::new(),
+            };
+        }
         Error::Io {
             path: path.into(),
             cause,
@@ -55,6 +76,12 @@ impl Error {
 
     pub fn index(path: impl Into<PathBuf>, source: tantivy::TantivyError) -> Self {
         let path = path.into();
+        if is_no_space(&source) {
+            return Error::NoSpace {
+                path,
+                detail: String::new(),
+            };
+        }
         match source {
             tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::IoError(e), _) => {
                 Error::BadIndex {
@@ -83,4 +110,11 @@ impl Error {
             cause => Error::Index { path, cause },
         }
     }
+}
+
+/// Whether tantivy failed for want of disk space (its errors wrap the I/O error in
+/// several ways; all of them print the OS's words).
+fn is_no_space(e: &tantivy::TantivyError) -> bool {
+    let text = format!("{e:?} {e}");
+    text.contains("StorageFull") || text.contains("os error 28") || text.contains("No space left")
 }

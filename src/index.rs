@@ -17,6 +17,7 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 use crate::analysis::{self, terms, AliasTable};
 use crate::error::{Error, Result};
 use crate::reader::Article;
+use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
@@ -118,7 +119,12 @@ pub struct IndexInfo {
     pub alias_fingerprint: String,
     /// Seconds since the Unix epoch.
     pub built_at: u64,
+    /// The roots the index is built from, as keys (see `roots`).
     pub roots: Vec<String>,
+    /// The directory relative roots and file keys are relative to; absent in indexes
+    /// written before Gazette recorded it (their jobs' working directory is assumed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
 }
 
 /// An opened Gazette index with its analyzers registered.
@@ -268,14 +274,15 @@ fn read_info(index: &Index) -> Option<IndexInfo> {
 
 /// Commits everything the writer holds, with this build's [`IndexInfo`] as payload, and
 /// waits for merges. The commit is atomic: readers see all of it or none.
-pub fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &[PathBuf]) -> Result<()> {
+pub fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &Roots) -> Result<()> {
     let info = IndexInfo {
         schema: SCHEMA_VERSION,
         alias_fingerprint: gi.table.fingerprint().to_string(),
         built_at: SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
-        roots: roots.iter().map(|r| r.display().to_string()).collect(),
+        roots: roots.roots.clone(),
+        base: Some(roots.base.display().to_string()),
     };
     let payload = serde_json::to_string(&info).expect("IndexInfo serializes");
     let mut prepared = writer
@@ -287,6 +294,62 @@ pub fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &[PathBuf]) -> 
         .wait_merging_threads()
         .map_err(|e| Error::index(&gi.path, e))?;
     Ok(())
+}
+
+/// Removes the segment files of `path` that its committed `meta.json` does not refer to:
+/// what a killed job, or one stopped by a full disk, wrote before it stopped. Only run
+/// under the job lock (no writer is running). Returns the bytes freed.
+pub fn remove_orphan_files(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::read_to_string(path.join("meta.json")) else {
+        return 0;
+    };
+    let Ok(meta) = serde_json::from_str::<serde_json::Value>(&meta) else {
+        return 0;
+    };
+    let live: std::collections::HashSet<String> = meta["segments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["segment_id"].as_str())
+        .map(|id| id.replace('-', ""))
+        .collect();
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    let mut freed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some((id, _ext)) = name.split_once('.') else {
+            continue;
+        };
+        let segment_file = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+        if segment_file && !live.contains(id) {
+            let size = e.metadata().map_or(0, |m| m.len());
+            if std::fs::remove_file(e.path()).is_ok() {
+                freed += size;
+            }
+        }
+    }
+    freed
+}
+
+/// Bytes free for an unprivileged writer on the file system holding `path`.
+#[cfg(unix)]
+pub fn free_space(path: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a NUL-terminated path and `st` a writable statvfs.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    Some(st.f_bavail as u64 * st.f_frsize as u64)
+}
+
+#[cfg(not(unix))]
+pub fn free_space(_path: &Path) -> Option<u64> {
+    None
 }
 
 /// How much of a body the near-duplicate signature looks at.
@@ -302,9 +365,9 @@ pub struct FileState {
     pub mtime: u64,
 }
 
-/// The files the committed index holds articles of, with their states (read from fast
-/// fields: cheap even for hundreds of thousands of articles).
-pub fn manifest(gi: &GazetteIndex) -> Result<HashMap<String, FileState>> {
+/// The files the committed index holds articles of, with their states and article
+/// counts (read from fast fields: cheap even for hundreds of thousands of articles).
+pub fn manifest(gi: &GazetteIndex) -> Result<HashMap<String, (FileState, u64)>> {
     let err = |e| Error::index(&gi.path, e);
     let searcher = gi.searcher()?;
     let mut out = HashMap::new();
@@ -326,17 +389,19 @@ pub fn manifest(gi: &GazetteIndex) -> Result<HashMap<String, FileState>> {
                 continue;
             };
             name.clear();
-            if !files.ord_to_str(ord, &mut name).unwrap_or(false) || out.contains_key(&name) {
+            if !files.ord_to_str(ord, &mut name).unwrap_or(false) {
                 continue;
             }
-            out.insert(
-                name.clone(),
-                FileState {
-                    hash: hash.first(doc).unwrap_or(0),
-                    size: size.first(doc).unwrap_or(0),
-                    mtime: mtime.first(doc).unwrap_or(0),
-                },
-            );
+            if let Some((_, n)) = out.get_mut(&name) {
+                *n += 1;
+                continue;
+            }
+            let state = FileState {
+                hash: hash.first(doc).unwrap_or(0),
+                size: size.first(doc).unwrap_or(0),
+                mtime: mtime.first(doc).unwrap_or(0),
+            };
+            out.insert(name.clone(), (state, 1));
         }
     }
     Ok(out)
@@ -490,6 +555,8 @@ pub struct Stats {
     pub no_source: u64,
     pub size_bytes: u64,
     pub segments: usize,
+    /// The roots the index is built from, with their article counts.
+    pub roots: Vec<crate::roots::RootInfo>,
     pub info: Option<IndexInfo>,
     /// Why the index needs a rebuild, if it does.
     pub stale: Option<String>,
@@ -541,6 +608,7 @@ pub fn stats(gi: &GazetteIndex) -> Result<Stats> {
         sources,
         size_bytes,
         segments: searcher.segment_readers().len(),
+        roots: crate::roots::list(gi)?,
         info: gi.info.clone(),
         stale: gi.staleness(),
     })

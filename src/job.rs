@@ -22,6 +22,10 @@ use crate::error::{Error, Result};
 use crate::index::{self, DocBuilder, FileState, GazetteIndex};
 use crate::lang::SourcePrior;
 use crate::reader::{self, Article, Format, Found};
+use crate::roots::{self, Roots};
+
+/// What a new index is built from when no path is given.
+pub const DEFAULT_ROOT: &str = "corpus";
 
 /// Articles handed to a worker at once; also the unit in which languages are decided
 /// together (a source's language shows within a few hundred articles).
@@ -33,12 +37,16 @@ const MAX_MERGE_DOCS: usize = 100_000;
 /// How to run an indexing job.
 #[derive(Clone, Debug)]
 pub struct IndexOptions {
+    /// Folders or files to add to the roots and walk; empty: walk every recorded root
+    /// (`./corpus` for a new index).
     pub roots: Vec<PathBuf>,
+    /// Remove `roots` (recorded roots) and their articles instead of indexing them.
+    pub remove: bool,
     /// Worker threads for parsing, language detection and analysis (0: one per core).
     pub threads: usize,
     /// tantivy's indexing memory budget, in bytes.
     pub memory: usize,
-    /// Re-read every file, whether it changed or not.
+    /// Re-read every file of every root, whether it changed or not.
     pub rebuild: bool,
     /// Wait for another job on the same index instead of failing.
     pub wait: bool,
@@ -47,7 +55,8 @@ pub struct IndexOptions {
 impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
-            roots: vec![PathBuf::from("corpus")],
+            roots: Vec::new(),
+            remove: false,
             threads: 0,
             memory: 200_000_000,
             rebuild: false,
@@ -98,6 +107,8 @@ pub struct Progress {
 /// One file to (re)index.
 struct Todo {
     path: PathBuf,
+    /// The file's key in the index (see `roots`).
+    key: String,
     format: Format,
     state: FileState,
     /// The index already has articles of this file (to be replaced).
@@ -118,11 +129,63 @@ pub fn run(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<IndexReport> {
     let start = Instant::now();
-    for root in &opts.roots {
-        std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
+    let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+    if !opts.remove {
+        // A new root that is not there is a typo, not an unmounted disk: nothing is done.
+        for root in &opts.roots {
+            std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
+        }
     }
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
     let _lock = JobLock::acquire(path, opts.wait)?;
+    // Segment files a killed job, or one stopped by a full disk, left behind: nothing
+    // refers to them, and they may be what fills the disk.
+    index::remove_orphan_files(path);
+    let reading = AtomicU64::new(0);
+    let result = run_locked(path, table, opts, progress, start, &cwd, &reading);
+    if let Err(e) = &result {
+        // Nothing was committed: what this job wrote goes, the last commit stays.
+        index::remove_orphan_files(path);
+        let _ = std::fs::remove_dir_all(sibling(path, "rebuild"));
+        if let Error::NoSpace { path, .. } = e {
+            return Err(Error::NoSpace {
+                path: path.clone(),
+                detail: space_detail(path, reading.load(Ordering::Relaxed)),
+            });
+        }
+    }
+    result
+}
+
+/// What a job that ran out of disk space can say about the space it needs.
+fn space_detail(index: &Path, input: u64) -> String {
+    let free = crate::index::free_space(index);
+    // A Gazette index takes about 1.5 times the articles' size (news-large: 61 MB for
+    // 40.8 MB), and tantivy merges need room for a copy of the segments they merge.
+    let mb = |b: u64| b as f64 / 1e6;
+    match free {
+        Some(free) if input > 0 => format!(
+            "this job reads {:.1} MB of articles, which need about {:.1} MB of index; {:.1} MB are free",
+            mb(input),
+            mb(input * 3 / 2),
+            mb(free)
+        ),
+        Some(free) => format!("{:.1} MB are free", mb(free)),
+        None => String::new(),
+    }
+}
+
+/// The job proper, under the lock.
+fn run_locked(
+    path: &Path,
+    table: Arc<AliasTable>,
+    opts: &IndexOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+    start: Instant,
+    cwd: &Path,
+    reading: &AtomicU64,
+) -> Result<IndexReport> {
+    let cwd = cwd.to_path_buf();
 
     // An index of another schema (older Gazette) cannot take the new documents: build a
     // fresh one beside it and swap it in when it is complete.
@@ -152,41 +215,130 @@ pub fn run(
     } else {
         gi.staleness()
     };
-    // A rebuild compares against nothing: every file is read again.
-    let empty = HashMap::new();
-    let known = if rebuilt.is_some() { &empty } else { &before };
 
+    // The roots: those recorded (an unusable index's too, when its commit can be read),
+    // plus the paths given. A job walks the paths given, or every root when none is
+    // given or everything is read again.
+    let info = gi.info.clone().or_else(|| {
+        swap_from.as_ref().and_then(|_| {
+            GazetteIndex::open(path, table.clone())
+                .ok()
+                .and_then(|old| old.info)
+        })
+    });
+    let mut roots = match &info {
+        Some(i) => Roots::recorded(i.base.as_deref(), &i.roots, &cwd),
+        None => Roots::recorded(Some(&cwd.display().to_string()), &[], &cwd),
+    };
+    let given: Vec<String> = opts.roots.iter().map(|r| roots.key(&cwd, r)).collect();
     let mut report = IndexReport {
         rebuilt: rebuilt.clone(),
         ..IndexReport::default()
     };
+    let articles_under = |root: &str| -> u64 {
+        before
+            .iter()
+            .filter(|(k, _)| roots::contains(root, k))
+            .map(|(_, (_, n))| n)
+            .sum()
+    };
+    if opts.remove {
+        return remove_roots(gi, roots, &given, &before, report, start, opts);
+    }
+    for key in &given {
+        roots.add(key.clone());
+    }
+    if roots.roots.is_empty() {
+        roots.add(DEFAULT_ROOT.to_string());
+    }
+    let walk: Vec<String> = if given.is_empty() || rebuilt.is_some() {
+        roots.roots.clone()
+    } else {
+        given.clone()
+    };
+    // A root that is not there (an unmounted disk, a folder renamed) keeps its articles
+    // and fails the job; a rebuild, which would lose them, is refused.
+    let mut walk_paths: Vec<PathBuf> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    for key in &walk {
+        let p = roots.walk_path(&cwd, key);
+        match std::fs::metadata(&p) {
+            Ok(_) => walk_paths.push(p),
+            Err(e) => {
+                let kept = articles_under(key);
+                if rebuilt.is_some() && kept > 0 {
+                    return Err(Error::Invalid(format!(
+                        "root {}: {}; rebuilding now would lose its {kept} articles: make it readable again, or remove it with `gazette roots remove {key}`",
+                        p.display(),
+                        io_reason(&e)
+                    )));
+                }
+                report.failed.push(Failure {
+                    path: key.clone(),
+                    line: None,
+                    error: format!(
+                        "root {}: {}; its {kept} articles are kept",
+                        p.display(),
+                        io_reason(&e)
+                    ),
+                });
+                missing.push(key.clone());
+            }
+        }
+    }
+    // A rebuild compares against nothing: every file is read again.
+    let empty = HashMap::new();
+    let known = if rebuilt.is_some() { &empty } else { &before };
+
     let mut todo = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
-    for found in reader::walk(&opts.roots) {
+    // Folders and files that could not be read: what the index has under them stays.
+    let mut unreadable: Vec<String> = Vec::new();
+    for found in reader::walk(&walk_paths) {
         match found {
             Found::Skipped(_) => report.skipped += 1,
-            Found::Failed(e) => report.failed.push(failure(&e)),
+            Found::Failed(e) => {
+                if let Some(p) = e.path() {
+                    unreadable.push(roots.key(&cwd, p));
+                }
+                report.failed.push(failure(&e));
+            }
             Found::Article(p, format) => {
-                let key = p.display().to_string();
+                let key = roots.key(&cwd, &p);
                 if !seen.insert(key.clone()) {
                     continue; // the same file reached twice (overlapping roots)
                 }
-                match plan(&p, format, known.get(&key), before.contains_key(&key)) {
+                match plan(&p, &key, format, known.get(&key), before.contains_key(&key)) {
                     Ok(Some(t)) => todo.push(t),
                     Ok(None) => report.unchanged += 1,
-                    Err(e) => report.failed.push(failure(&e)),
+                    Err(e) => {
+                        unreadable.push(key);
+                        report.failed.push(failure(&e));
+                    }
                 }
             }
         }
     }
-    // Files the index knew that are gone (or unreadable, reported above, and kept).
-    let failed_paths: HashSet<&str> = report.failed.iter().map(|f| f.path.as_str()).collect();
+    // Files the index knew under the walked roots that are gone (files or folders that
+    // could not be read are reported above, and kept).
     let gone: Vec<String> = before
         .keys()
-        .filter(|k| !seen.contains(*k) && !failed_paths.contains(k.as_str()))
+        .filter(|k| !seen.contains(*k))
+        .filter(|k| {
+            walk.iter()
+                .any(|r| !missing.contains(r) && roots::contains(r, k))
+        })
+        .filter(|k| !unreadable.iter().any(|u| roots::contains(u, k)))
+        // Keys an older Gazette wrote as the root was typed ("./corpus/a.txt"): the
+        // file read again now under its normalised key replaces them.
+        .chain(before.keys().filter(|k| {
+            let n = roots.key(&roots.base, Path::new(k));
+            n != **k && seen.contains(&n)
+        }))
         .cloned()
         .collect();
 
+    reading.store(todo.iter().map(|t| t.state.size).sum(), Ordering::Relaxed);
     let writer: IndexWriter = gi
         .index
         .writer_with_num_threads(indexing_threads(opts.threads), opts.memory)
@@ -208,7 +360,7 @@ pub fn run(
 
     let counts = index_files(&gi, &writer, &table, todo, opts, progress, &mut report)?;
     report.articles = counts;
-    index::commit(writer, &gi, &opts.roots)?;
+    index::commit(writer, &gi, &roots)?;
     report.total_articles = gi
         .index
         .reader()
@@ -223,11 +375,68 @@ pub fn run(
     Ok(report)
 }
 
+/// Removes recorded roots and every article of theirs, in one commit.
+fn remove_roots(
+    gi: GazetteIndex,
+    mut roots: Roots,
+    given: &[String],
+    before: &HashMap<String, (FileState, u64)>,
+    mut report: IndexReport,
+    start: Instant,
+    opts: &IndexOptions,
+) -> Result<IndexReport> {
+    for key in given {
+        if !roots.roots.contains(key) {
+            return Err(Error::Invalid(format!(
+                "{key} is not a root of index {} (its roots: {}); see `gazette roots`",
+                gi.path.display(),
+                if roots.roots.is_empty() {
+                    "none".to_string()
+                } else {
+                    roots.roots.join(", ")
+                }
+            )));
+        }
+    }
+    roots.roots.retain(|r| !given.contains(r));
+    let writer: IndexWriter = gi
+        .index
+        .writer_with_num_threads(1, opts.memory.min(50_000_000))
+        .map_err(|e| Error::index(&gi.path, e))?;
+    for (file, _) in before.iter() {
+        // A file under a removed root stays when another root holds it too.
+        let under_removed = given.iter().any(|g| roots::contains(g, file));
+        if under_removed && roots.root_of(file).is_none() {
+            writer.delete_term(Term::from_field_text(gi.fields.file, file));
+            report.deleted += 1;
+        }
+    }
+    index::commit(writer, &gi, &roots)?;
+    report.total_articles = gi
+        .index
+        .reader()
+        .map_err(|e| Error::index(&gi.path, e))?
+        .searcher()
+        .num_docs();
+    report.elapsed_ms = start.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// A short reason for an I/O error on a root.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "not found (not mounted, moved or deleted?)".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
 /// Decides whether a file needs (re)indexing: `None` when the index has it unchanged.
 fn plan(
     path: &Path,
+    key: &str,
     format: Format,
-    known: Option<&FileState>,
+    known: Option<&(FileState, u64)>,
     in_index: bool,
 ) -> Result<Option<Todo>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
@@ -241,6 +450,7 @@ fn plan(
         size: meta.len(),
         mtime,
     };
+    let known = known.map(|(k, _)| k);
     if let Some(k) = known {
         if k.size == state.size && k.mtime == state.mtime {
             return Ok(None);
@@ -255,6 +465,7 @@ fn plan(
     }
     Ok(Some(Todo {
         path: path.to_path_buf(),
+        key: key.to_string(),
         format,
         state,
         replace: in_index,
@@ -315,14 +526,15 @@ fn index_files(
             });
         }
         for (done, t) in todo.into_iter().enumerate() {
-            let path_str = t.path.display().to_string();
+            let path_str = t.key.as_str();
+            let walked = t.path.display().to_string();
             let mut batch = Vec::with_capacity(BATCH);
             let mut sent_any = false;
             let send = |batch: &mut Vec<Article>, sent_any: &mut bool| {
                 if !*sent_any && t.replace {
                     // The file is readable: now its old articles may go. Deletes apply
                     // to documents added before them, so this precedes the new ones.
-                    writer.delete_term(Term::from_field_text(gi.fields.file, &path_str));
+                    writer.delete_term(Term::from_field_text(gi.fields.file, path_str));
                 }
                 *sent_any = true;
                 let articles = std::mem::replace(batch, Vec::with_capacity(BATCH));
@@ -332,7 +544,17 @@ fn index_files(
                     state: t.state,
                 });
             };
-            let errors = reader::read_file(&t.path, t.format, &mut |a| {
+            let errors = reader::read_file(&t.path, t.format, &mut |mut a| {
+                if walked != path_str {
+                    // Read from elsewhere than its key (the job runs outside the base
+                    // directory): the article is known by its key.
+                    if let Some(rest) = a.id.strip_prefix(walked.as_str()) {
+                        if a.id == a.path || rest.starts_with('#') {
+                            a.id = format!("{path_str}{rest}");
+                        }
+                    }
+                    a.path = path_str.to_string();
+                }
                 batch.push(a);
                 if batch.len() == BATCH {
                     send(&mut batch, &mut sent_any);

@@ -20,6 +20,7 @@ pub mod lang;
 pub mod output;
 pub mod passage;
 pub mod reader;
+pub mod roots;
 pub mod search;
 pub mod similar;
 

@@ -43,6 +43,25 @@ pub struct Passage {
     pub matches: Vec<Mark>,
 }
 
+/// The field of the article a passage is cut from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Field {
+    #[default]
+    Body,
+    /// The headline: for articles whose body holds no match (wire headlines, feed
+    /// items and posts without a body, or an article that matched by its title only).
+    Title,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Body => "body",
+            Field::Title => "title",
+        }
+    }
+}
+
 /// How passages are cut.
 #[derive(Clone, Copy, Debug)]
 pub struct PassageOptions {

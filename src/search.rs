@@ -25,15 +25,15 @@ pub const MAX_QUERY_CHARS: usize = 10_000;
 /// Deepest parenthesis nesting accepted (the parser recurses per level).
 pub const MAX_QUERY_DEPTH: usize = 32;
 
-/// Most articles a search looks at when folding keeps its page short (each costs a
-/// document read even when it folds away).
-const MAX_CANDIDATES: usize = 5_000;
-
 /// How many of the best articles the first collection keeps: more than a page needs, so
 /// that an archive holding many copies of its stories rarely needs a second collection
 /// (which runs the whole query again: a phrase of common words at 286,000 articles
 /// did so twice). Keeping a few hundred costs next to nothing against scoring every match.
 const FIRST_FETCH: usize = 200;
+
+/// How many articles further down a passage may come from and still be ranked above the
+/// best passage of an article (see `search`).
+const LOOKAHEAD: usize = 5;
 
 /// Title matches count this much more than body matches.
 pub const TITLE_BOOST: f32 = 2.0;
@@ -124,9 +124,11 @@ pub struct Hit {
     pub rank: usize,
     pub score: f32,
     pub article: Arc<ArticleMeta>,
+    /// The field the passage is cut from; offsets are into it.
+    pub field: passage::Field,
     /// The passage text.
     pub text: String,
-    /// Byte offsets of the passage in the article body.
+    /// Byte offsets of the passage in its field (the body, or the title).
     pub start: usize,
     pub end: usize,
     /// Spans in `text` (byte offsets relative to the passage).
@@ -222,37 +224,65 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     };
     let (mut top, total) = fetch(limit)?;
 
-    let mut all: Vec<Hit> = Vec::new();
     let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
     let mut dates: HashMap<String, Option<i64>> = HashMap::new();
     let mut cutter = Cutter::new(gi, &searcher, &prepared.ast, opts);
-    // Articles are cut into passages best first, in batches, and only as far as needed:
-    // cutting is the costly part of a search (each body is analysed again). The first
-    // batch holds a few more articles than passages asked for, so that a strong passage
-    // of a lower-ranked article can still surface; when folding leaves the page short,
-    // the next batch follows.
-    let first_batch = want + 5;
     // Folding: the articles cut so far with their signatures, and what folds into them.
     let mut leaders: Vec<(String, Signature)> = Vec::new();
     let mut folded: HashMap<String, Vec<Arc<ArticleMeta>>> = HashMap::new();
-    let mut done = 0;
-    loop {
-        if done == top.len() {
-            // Every fetched article is cut and the page is still short: fetch more, if
-            // the index has more (the order of the first ones does not change).
-            if top.len() < limit || opts.group != Grouping::Fold || limit >= MAX_CANDIDATES {
-                break;
-            }
-            limit = (limit * 4).min(MAX_CANDIDATES);
-            top = fetch(limit)?.0;
-            if done == top.len() {
-                break;
+    // The answer is emitted one passage at a time: the best passage among those of the
+    // first LOOKAHEAD + k + 1 articles (in the order of their own scores, folded repeats
+    // not counted) not emitted yet is the passage at rank k + 1. A strong passage of a
+    // lower-ranked article can so rise by up to LOOKAHEAD articles, and the order is a
+    // function of the index and the query alone, not of `-n` or `--offset`: pages
+    // concatenate to the answer of one large page (sorting whatever the page happened to
+    // cut lost or repeated passages between pages). Articles are cut lazily, in order:
+    // cutting is the costly part of a search (each body is analysed again).
+    let mut pool: Vec<Hit> = Vec::new();
+    let mut all: Vec<Hit> = Vec::new();
+    let mut next = 0; // the next article of `top` to look at
+    let mut cut = 0; // articles cut (not folded)
+    let mut exhausted = false;
+    let order = |a: &Hit, b: &Hit, dates: &HashMap<String, Option<i64>>| -> std::cmp::Ordering {
+        // Equal scores are ordered by article id and place in the text: tantivy orders
+        // them by document address, which depends on which indexing thread took the
+        // article, so two builds of one corpus listed them differently.
+        let ties = |a: &Hit, b: &Hit| {
+            a.article
+                .id
+                .cmp(&b.article.id)
+                .then(a.field.cmp(&b.field))
+                .then(a.start.cmp(&b.start))
+        };
+        match opts.sort {
+            Sort::Relevance => b.score.total_cmp(&a.score).then_with(|| ties(a, b)),
+            Sort::Date => {
+                let (da, db) = (dates[&a.article.id], dates[&b.article.id]);
+                db.cmp(&da)
+                    .then(b.score.total_cmp(&a.score))
+                    .then_with(|| ties(a, b))
             }
         }
-        let upto = top
-            .len()
-            .min(done + if done == 0 { first_batch } else { want.max(5) });
-        for &(score, addr) in &top[done..upto] {
+    };
+    while all.len() < want {
+        // Cut articles until the pool holds the first LOOKAHEAD + k + 1.
+        while !exhausted && cut < LOOKAHEAD + all.len() + 1 {
+            if next == top.len() {
+                // Every fetched article is looked at: fetch more, if the index has
+                // more (the order of the first ones does not change).
+                if top.len() < limit {
+                    exhausted = true;
+                    break;
+                }
+                limit *= 4;
+                top = fetch(limit)?.0;
+                if next == top.len() {
+                    exhausted = true;
+                    break;
+                }
+            }
+            let (score, addr) = top[next];
+            next += 1;
             let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
             let meta = Arc::new(meta_of(&gi.fields, &doc));
             signatures.insert(
@@ -270,7 +300,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             if opts.group == Grouping::Fold {
                 // An article telling the story of a better-ranked one is only listed
                 // in that one's `similar`: its passages would be folded away, so they
-                // are not cut at all.
+                // are not cut at all. (Every article cut has a passage: see `cut`.)
                 let sig = signatures[&meta.id].as_ref();
                 let leader = sig.and_then(|sig| {
                     leaders.iter().position(|(_, ls): &(String, Signature)| {
@@ -285,46 +315,41 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
                     leaders.push((meta.id.clone(), sig.clone()));
                 }
             }
+            let title = text_of(&doc, gi.fields.title_text);
             let body = text_of(&doc, gi.fields.body_text);
-            for (p, entities) in cutter.cut(meta.lang.code(), &body) {
+            cut += 1;
+            for c in cutter.cut(meta.lang.code(), &title, &body) {
+                let p = c.passage;
+                let text = match c.field {
+                    passage::Field::Title => &title,
+                    passage::Field::Body => &body,
+                };
                 let rel = |m: &Mark| Mark {
                     start: m.start - p.start,
                     end: m.end - p.start,
                     ..m.clone()
                 };
-                all.push(Hit {
+                pool.push(Hit {
                     rank: 0,
                     score: p.score + ARTICLE_WEIGHT * score,
                     article: meta.clone(),
-                    text: body[p.start..p.end].to_string(),
+                    field: c.field,
+                    text: text[p.start..p.end].to_string(),
                     start: p.start,
                     end: p.end,
                     matches: p.matches.iter().map(rel).collect(),
-                    entities,
+                    entities: c.entities,
                     similar: Vec::new(),
                     same_story_as: None,
                 });
             }
         }
-        done = upto;
-        if all.len() >= want {
+        let Some(best) = (0..pool.len()).min_by(|&a, &b| order(&pool[a], &pool[b], &dates)) else {
             break;
-        }
+        };
+        all.push(pool.swap_remove(best));
     }
     cutter.finish();
-    // Equal scores are ordered by article id and place in the text: tantivy orders them
-    // by document address, which depends on which indexing thread took the article, so
-    // two builds of one corpus listed them differently.
-    let ties = |a: &Hit, b: &Hit| a.article.id.cmp(&b.article.id).then(a.start.cmp(&b.start));
-    match opts.sort {
-        Sort::Relevance => all.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| ties(a, b))),
-        Sort::Date => all.sort_by(|a, b| {
-            let (da, db) = (dates[&a.article.id], dates[&b.article.id]);
-            db.cmp(&da)
-                .then(b.score.total_cmp(&a.score))
-                .then_with(|| ties(a, b))
-        }),
-    }
     match opts.group {
         // The best passage of each article lists the articles folded into it.
         Grouping::Fold => {
@@ -352,6 +377,14 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
         total_articles: total,
         elapsed: start.elapsed(),
     })
+}
+
+/// A passage cut from an article: the field it comes from, the passage (offsets into
+/// that field) and its entity spans (relative to the passage).
+struct Cut {
+    field: passage::Field,
+    passage: passage::Passage,
+    entities: Vec<Mark>,
 }
 
 /// Cuts article bodies into passages for one search: the analyzers, and the query's
@@ -389,7 +422,7 @@ impl<'a> Cutter<'a> {
 
     /// The best passages of a body in language `lang`, each with its entity spans
     /// (relative to the passage).
-    fn cut(&mut self, lang: &str, body: &str) -> Vec<(passage::Passage, Vec<Mark>)> {
+    fn cut(&mut self, lang: &str, title: &str, body: &str) -> Vec<Cut> {
         let (gi, opts) = (self.gi, self.opts);
         let group = if opts.exact {
             "exact"
@@ -452,8 +485,55 @@ impl<'a> Cutter<'a> {
                 analysed[i] = Some(spots);
             }
         }
-        passage::select(&sents, &matches, literals, opts.passages)
+        let body_matched = !matches.is_empty();
+        let mut cuts: Vec<Cut> = Vec::new();
+        if !body_matched && (!literals.is_empty() || body.is_empty()) {
+            // No match in the body (a headline without a body, or a match in the title
+            // only): the title is the passage, with its matches and entities, and the
+            // lead follows it. Every matching article thus has a passage.
+            let whole = [(0, title.len(), title.chars().count())];
+            let title_matches = if literals.is_empty() {
+                Vec::new()
+            } else {
+                let an = if opts.exact {
+                    &mut self.exact
+                } else {
+                    &mut *analyzer
+                };
+                passage::find_matches(&passage::spots(an, title, literals, false), literals)
+            };
+            let one = PassageOptions {
+                chars: usize::MAX,
+                per_article: 1,
+            };
+            if let Some(p) = passage::select(&whole, &title_matches, literals, one)
+                .into_iter()
+                .next()
+            {
+                let entities = passage::find_entities(&passage::spots(analyzer, title, &[], true));
+                cuts.push(Cut {
+                    field: passage::Field::Title,
+                    passage: p,
+                    entities,
+                });
+            } else {
+                // An article with neither title nor body still answers (empty text).
+                cuts.push(Cut {
+                    field: passage::Field::Title,
+                    passage: passage::Passage {
+                        start: 0,
+                        end: 0,
+                        score: 0.0,
+                        matches: Vec::new(),
+                    },
+                    entities: Vec::new(),
+                });
+            }
+        }
+        let room = opts.passages.per_article.saturating_sub(cuts.len());
+        let body_cuts = passage::select(&sents, &matches, literals, opts.passages)
             .into_iter()
+            .take(room)
             .map(|p| {
                 // Entities are only shown in passages: only passages are analysed for
                 // them, sentence by sentence (a passage is whole sentences).
@@ -472,9 +552,15 @@ impl<'a> Cutter<'a> {
                         ..m
                     }));
                 }
-                (p, entities)
+                Cut {
+                    field: passage::Field::Body,
+                    passage: p,
+                    entities,
+                }
             })
-            .collect()
+            .collect::<Vec<_>>();
+        cuts.extend(body_cuts);
+        cuts
     }
 
     /// Gives the analyzers back to the index for the next search.
@@ -652,7 +738,10 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
                 }),
             }
         }
-        if clauses.len() == 1 {
+        if clauses.is_empty() {
+            // An empty index (no article of any stemming group): nothing can match.
+            Box::new(tantivy::query::EmptyQuery)
+        } else if clauses.len() == 1 {
             clauses.pop().expect("one clause").query
         } else {
             let largest = (0..clauses.len())

@@ -24,6 +24,9 @@ use crate::analysis::ENTITY_PREFIX;
 pub const MAX_TERMS: usize = 256;
 /// Jaccard similarity from which two articles are the same story.
 pub const SIMILAR: f32 = 0.25;
+/// Salient terms two articles must share to be the same story, whatever their Jaccard
+/// index: two headlines that both name Kyiv and nothing else are not one story.
+pub const MIN_SHARED: usize = 3;
 
 /// The salient terms of a text, given its tokens from the alias-aware analyzer.
 pub fn salient_terms(text: &str, tokens: &[Token]) -> Vec<String> {
@@ -118,7 +121,8 @@ impl Signature {
         Some(Signature(hashes))
     }
 
-    /// Jaccard similarity of the two term sets.
+    /// Jaccard similarity of the two term sets; 0 when they share fewer than
+    /// [`MIN_SHARED`] terms.
     pub fn similarity(&self, other: &Signature) -> f32 {
         let (a, b) = (&self.0, &other.0);
         let (mut i, mut j, mut both) = (0, 0, 0);
@@ -134,7 +138,7 @@ impl Signature {
             }
         }
         let union = a.len() + b.len() - both;
-        if union == 0 {
+        if union == 0 || both < MIN_SHARED {
             0.0
         } else {
             both as f32 / union as f32
@@ -176,6 +180,16 @@ mod tests {
         assert_eq!(sa.similarity(&sa), 1.0);
         assert_eq!(Signature::from_bytes(&sa.to_bytes()), Some(sa));
         assert!(Signature::of(&terms(&[])).is_none());
+    }
+
+    #[test]
+    fn headlines_sharing_a_name_or_two_are_not_one_story() {
+        let a = Signature::of(&terms(&["@kyiv"])).unwrap();
+        let b = Signature::of(&terms(&["@kyiv", "Strikes"])).unwrap();
+        assert_eq!(a.similarity(&b), 0.0);
+        let c = Signature::of(&terms(&["@kyiv", "Strikes", "270"])).unwrap();
+        let d = Signature::of(&terms(&["@kyiv", "Strikes", "270", "Monday"])).unwrap();
+        assert_eq!(c.similarity(&d), 0.75);
     }
 
     #[test]

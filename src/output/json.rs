@@ -19,6 +19,8 @@ struct PassageRecord<'a> {
     rank: usize,
     score: f32,
     article: ArticleRecord<'a>,
+    /// `body` or `title`: the field `text`, `start` and `end` refer to.
+    field: &'static str,
     text: &'a str,
     start: usize,
     end: usize,
@@ -109,6 +111,7 @@ impl<W: Write> Printer for JsonPrinter<W> {
             rank: hit.rank,
             score: hit.score,
             article: ArticleRecord::of(a),
+            field: hit.field.as_str(),
             text,
             start: hit.start,
             end: hit.end,

@@ -13,6 +13,7 @@ use termcolor::{Color, ColorSpec, WriteColor};
 use super::Printer;
 use crate::analysis::normalize::{normalize, Fold};
 use crate::analysis::{AliasTable, Kind};
+use crate::passage::Field;
 use crate::search::{Hit, SearchResults};
 
 /// Prints hits for people.
@@ -137,6 +138,10 @@ impl<W: WriteColor> Printer for TerminalPrinter<W> {
             writeln!(self.out)?;
         }
         write!(self.out, "    ")?;
+        if hit.field == Field::Title {
+            // A headline passage repeats the title above, now with its matches marked.
+            self.styled(&dim, "title: ")?;
+        }
         self.passage(hit)?;
         writeln!(self.out)
     }

@@ -1,0 +1,133 @@
+//! `gazette index`: flags → [`IndexOptions`], the progress bar, the job's report.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+use serde::Serialize;
+
+use super::{Cli, Exit};
+use crate::analysis::AliasTable;
+use crate::job::{self, IndexOptions, IndexReport, Progress};
+
+#[derive(Args, Debug)]
+pub struct IndexArgs {
+    /// Folders or files to index (.txt, .md, .json, .jsonl, .ndjson).
+    /// Added to the index's roots; none: every recorded root (./corpus for a new index).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Re-read every file, changed or not.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// If another job is writing to the index, wait for it instead of failing.
+    #[arg(long)]
+    pub wait: bool,
+    /// Print the report as one JSON record.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Worker threads (0: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Indexing memory budget in MB.
+    #[arg(long, value_name = "MB", default_value_t = 200)]
+    pub memory: usize,
+}
+
+pub(super) fn run(cli: &Cli, args: &IndexArgs, table: Arc<AliasTable>) -> Result<Exit> {
+    let opts = IndexOptions {
+        roots: args.paths.iter().map(PathBuf::from).collect(),
+        remove: false,
+        threads: args.threads,
+        memory: args.memory.max(15) * 1_000_000,
+        rebuild: args.rebuild,
+        wait: args.wait,
+    };
+    let bar = (!args.quiet && io::stderr().is_terminal()).then(progress_bar);
+    let report = job::run(&cli.index, table, &opts, &|p: Progress| {
+        if let Some(bar) = &bar {
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_done);
+            bar.set_message(format!(
+                "{}/{} files, {} articles",
+                p.files_done, p.files_total, p.articles
+            ));
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let mut stdout = io::stdout().lock();
+    for f in &report.failed {
+        eprintln!("gazette: {}", f.error);
+    }
+    if args.json {
+        serde_json::to_writer(&mut stdout, &IndexRecord::new(&report))?;
+        writeln!(stdout)?;
+    } else {
+        writeln!(stdout, "{}", summary_line(&report, &cli.index))?;
+    }
+    Ok(if report.failed.is_empty() {
+        Exit::Hits
+    } else {
+        Exit::Error
+    })
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {bytes}/{total_bytes} ({binary_bytes_per_sec}, ETA {eta}) {msg}",
+        )
+        .expect("valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// The one-line report of an indexing job.
+fn summary_line(r: &IndexReport, index: &Path) -> String {
+    let secs = r.elapsed_ms as f64 / 1e3;
+    let rebuilt = r
+        .rebuilt
+        .as_deref()
+        .map_or(String::new(), |why| format!(" (rebuilt: {why})"));
+    format!(
+        "{}: {} added, {} updated, {} deleted, {} unchanged files; {} articles read in {:.2} s ({:.1} MB/s); {} skipped, {} failed; {} articles in the index{rebuilt}",
+        index.display(),
+        r.added,
+        r.updated,
+        r.deleted,
+        r.unchanged,
+        r.articles,
+        secs,
+        r.bytes as f64 / 1e6 / secs.max(1e-3),
+        r.skipped,
+        r.failed.len(),
+        r.total_articles,
+    )
+}
+
+/// The `--json` report of an indexing job (documented in the README).
+#[derive(Serialize)]
+struct IndexRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    report: &'a IndexReport,
+}
+
+impl<'a> IndexRecord<'a> {
+    fn new(report: &'a IndexReport) -> Self {
+        IndexRecord {
+            kind: "index",
+            report,
+        }
+    }
+}

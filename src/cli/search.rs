@@ -1,0 +1,172 @@
+//! `gazette search`: flags → [`SearchOptions`]; opening (on first use, building) the
+//! index; the printer for the chosen output.
+
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use termcolor::{BufferedStandardStream, ColorChoice};
+
+use super::{Cli, Exit, DEFAULT_CORPUS, DEFAULT_INDEX};
+use crate::analysis::AliasTable;
+use crate::index::{self, GazetteIndex};
+use crate::job::{self, IndexOptions};
+use crate::output::json::JsonPrinter;
+use crate::output::terminal::TerminalPrinter;
+use crate::output::{print_results, Printer};
+use crate::passage::PassageOptions;
+use crate::search::{self, Filters, Grouping, SearchOptions, Sort};
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The query (tantivy syntax: AND OR -, "phrases", title:, body:, lang:, source:).
+    #[arg(required = true, value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Passages to show.
+    #[arg(short = 'n', long = "limit", default_value_t = 10)]
+    pub limit: usize,
+    /// Passages to skip (for paging).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Print JSON Lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Match the spelling typed only (no aliases, no stemming).
+    #[arg(long)]
+    pub exact: bool,
+    /// Passage length in characters.
+    #[arg(long, value_name = "N", default_value_t = 320)]
+    pub passage_chars: usize,
+    /// At most K passages per article.
+    #[arg(long, value_name = "K", default_value_t = 2)]
+    pub per_article: usize,
+    /// Only articles in these languages (ISO codes, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub lang: Vec<String>,
+    /// Only articles whose source contains this.
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only articles mentioning this entity (an id from `gazette aliases`).
+    #[arg(long, value_name = "ID")]
+    pub entity: Option<String>,
+    /// Order: best passages first, or newest articles first.
+    #[arg(long, value_enum, default_value = "relevance")]
+    pub sort: SortBy,
+    /// List articles that tell the same story separately instead of as "+N similar".
+    #[arg(long)]
+    pub no_group: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SortBy {
+    Relevance,
+    Date,
+}
+
+/// Opens the index for reading. The default index is built from the default corpus on
+/// first use, with one line on stderr saying so.
+fn open_for_search(cli: &Cli, table: Arc<AliasTable>) -> Result<GazetteIndex> {
+    let is_default = cli.index == Path::new(DEFAULT_INDEX);
+    // No index yet, or one another first search is still building (created, never
+    // committed): build it, or wait for that build.
+    let unbuilt = || {
+        !index::exists(&cli.index)
+            || GazetteIndex::open(&cli.index, table.clone()).is_ok_and(|gi| gi.info.is_none())
+    };
+    if is_default && Path::new(DEFAULT_CORPUS).is_dir() && unbuilt() {
+        eprintln!(
+            "gazette: no index in {}/ yet; building it from {}/ (once)",
+            DEFAULT_INDEX, DEFAULT_CORPUS
+        );
+        // Two first searches at once: the second waits for the first one's build.
+        let opts = IndexOptions {
+            wait: true,
+            ..IndexOptions::default()
+        };
+        job::run(&cli.index, table.clone(), &opts, &|_| {})?;
+    }
+    let gi = GazetteIndex::open(&cli.index, table)?;
+    if let Some(why) = gi.staleness() {
+        eprintln!(
+            "gazette: warning: index {} is stale: {why}; run `gazette index` to rebuild it",
+            gi.path.display()
+        );
+    }
+    Ok(gi)
+}
+
+pub(super) fn run(
+    cli: &Cli,
+    args: &SearchArgs,
+    table: Arc<AliasTable>,
+    color: ColorChoice,
+) -> Result<Exit> {
+    let date = |flag: &str, s: &Option<String>| -> Result<Option<tantivy::DateTime>> {
+        s.as_deref()
+            .map(|d| {
+                index::parse_date(d).with_context(|| {
+                    format!("{flag} {d:?}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+                })
+            })
+            .transpose()
+    };
+    let opts = SearchOptions {
+        query: args.query.join(" "),
+        limit: args.limit,
+        offset: args.offset,
+        exact: args.exact,
+        passages: PassageOptions {
+            chars: args.passage_chars.max(20),
+            per_article: args.per_article.max(1),
+        },
+        filters: Filters {
+            langs: args.lang.clone(),
+            source: args.source.clone(),
+            since: date("--since", &args.since)?,
+            until: date("--until", &args.until)?,
+            entity: args.entity.clone(),
+        },
+        sort: match args.sort {
+            SortBy::Relevance => Sort::Relevance,
+            SortBy::Date => Sort::Date,
+        },
+        // People get one entry per story; JSON keeps every passage and says which
+        // repeat which, so that programs decide.
+        group: if args.no_group {
+            Grouping::Off
+        } else if args.json {
+            Grouping::Annotate
+        } else {
+            Grouping::Fold
+        },
+    };
+    let gi = open_for_search(cli, table.clone())?;
+    let results = search::search(&gi, &opts)?;
+    let mut printer: Box<dyn Printer> = if args.json {
+        Box::new(JsonPrinter::new(
+            io::BufWriter::new(io::stdout().lock()),
+            table,
+        ))
+    } else {
+        // Buffered: one write per screenful, not one per coloured span (the printer
+        // flushes after the summary).
+        Box::new(TerminalPrinter::new(
+            BufferedStandardStream::stdout(color),
+            table,
+        ))
+    };
+    print_results(printer.as_mut(), &opts.query, &results)?;
+    Ok(if results.total_articles == 0 {
+        Exit::NoHits
+    } else {
+        Exit::Hits
+    })
+}
