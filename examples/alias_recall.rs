@@ -120,8 +120,16 @@ fn main() {
             .map(|a| a.id.clone())
             .collect();
         for q in *spellings {
-            let found: HashSet<String> =
-                search::matching_ids(&gi, q).unwrap().into_iter().collect();
+            let found: HashSet<String> = search::matching_ids(
+                &gi,
+                &search::SearchOptions {
+                    query: q.to_string(),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .into_iter()
+            .collect();
             let hit = truth.intersection(&found).count();
             let false_merges = found.difference(&truth).count();
             println!(

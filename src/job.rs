@@ -341,7 +341,11 @@ fn run_locked(
     reading.store(todo.iter().map(|t| t.state.size).sum(), Ordering::Relaxed);
     let writer: IndexWriter = gi
         .index
-        .writer_with_num_threads(indexing_threads(opts.threads), opts.memory)
+        .writer_with_num_threads(
+            indexing_threads(opts.threads),
+            // tantivy wants at least 15 MB per indexing thread.
+            opts.memory.max(15_000_000 * indexing_threads(opts.threads)),
+        )
         .map_err(|e| Error::index(&gi.path, e))?;
     // Merging segments takes memory in proportion to their size: capping the size of
     // segments that are merged keeps a job's memory from growing with the corpus.

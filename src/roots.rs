@@ -30,8 +30,11 @@ impl Roots {
             base,
             roots: Vec::new(),
         };
+        // Recorded keys are relative to the base (normalised again: older indexes
+        // recorded roots as typed).
+        let base = out.base.clone();
         for r in roots {
-            let key = out.key(cwd, Path::new(r));
+            let key = out.key(&base, Path::new(r));
             out.add(key);
         }
         out

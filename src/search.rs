@@ -569,15 +569,12 @@ impl<'a> Cutter<'a> {
     }
 }
 
-/// The ids of every article matching `query` (alias-aware), for evaluation and tools
-/// that need the whole answer rather than ranked passages.
-pub fn matching_ids(gi: &GazetteIndex, query: &str) -> Result<Vec<String>> {
+/// The ids of every article a search with `opts` matches (alias-aware unless
+/// `opts.exact`, filters applied), unranked: for evaluation, and for checking that the
+/// ranked answer shows every one of them.
+pub fn matching_ids(gi: &GazetteIndex, opts: &SearchOptions) -> Result<Vec<String>> {
     let searcher = gi.searcher()?;
-    let opts = SearchOptions {
-        query: query.to_string(),
-        ..SearchOptions::default()
-    };
-    let prepared = prepare(gi, &searcher, &opts)?;
+    let prepared = prepare(gi, &searcher, opts)?;
     let docs = prepared
         .search(&searcher, tantivy::collector::DocSetCollector)
         .map_err(|e| Error::index(&gi.path, e))?;

@@ -8,3 +8,4 @@ mod cli;
 mod jobs;
 mod reliability;
 mod search;
+mod trust;
