@@ -22,6 +22,8 @@ fn main() {
         SOURCE,
         "build.rs",
         "src/analysis/compile.rs",
+        "src/analysis/common_forms.txt",
+        "src/analysis/shared_forms.txt",
         "src/analysis/normalize.rs",
         "src/analysis/segment.rs",
     ] {

@@ -3,8 +3,8 @@
 //!
 //! Indexes `news-multilingual.jsonl` and `news-large.jsonl` (into INDEX_DIR, default a
 //! temporary folder), then for each entity finds the articles that contain any of its
-//! spellings by regular expression over the raw text (the ground truth, independent of
-//! the analyzer) and checks which of them a search for each spelling returns (recall),
+//! spellings, written with a capital, by regular expression over the raw text (the
+//! ground truth, independent of the analyzer) and checks which of them a search for each spelling returns (recall),
 //! and how many returned articles contain none (false merges).
 
 use std::collections::HashSet;
@@ -98,11 +98,21 @@ fn main() {
             .split('|')
             .collect();
         alts.sort_by_key(|a| std::cmp::Reverse(a.chars().count()));
-        let re = Regex::new(&format!(
-            "(?i)(?:^|[^\\p{{L}}\\p{{N}}])(?:{})",
-            alts.join("|")
-        ))
-        .unwrap();
+        // A name is written with a capital: the first letter must be upper case, the
+        // rest any case ("парк львов" is a park of lions, not Lviv).
+        let alts: Vec<String> = alts
+            .iter()
+            .map(|a| {
+                let mut chars = a.chars();
+                let first = chars.next().expect("non-empty");
+                format!(
+                    "{}(?i:{})",
+                    first.to_uppercase().collect::<String>(),
+                    chars.as_str()
+                )
+            })
+            .collect();
+        let re = Regex::new(&format!("(?:^|[^\\p{{L}}\\p{{N}}])(?:{})", alts.join("|"))).unwrap();
         // A match followed by an apostrophe is a Ukrainian demonym (Львів'янин), not
         // the place; the regex crate has no look-ahead, so it is checked here.
         let mentions = |text: &str| {

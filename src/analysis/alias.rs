@@ -127,6 +127,12 @@ impl AliasTable {
         self.baked.fingerprint()
     }
 
+    /// Whether a normalised word is a form (a spelling's word or a generated case form)
+    /// of some name in the table.
+    pub fn is_form(&self, word: &str) -> bool {
+        self.form(word).is_some()
+    }
+
     /// The class of a normalised word form, if any name uses it.
     pub(crate) fn form(&self, word: &str) -> Option<Form> {
         self.baked.form(form_hash(word))

@@ -120,6 +120,12 @@ impl<T: TokenStream> AliasStream<'_, T> {
             if k == tried || (k == 1 && head.multi_only) {
                 continue;
             }
+            if k == 1
+                && head.cased
+                && (!self.case_fits(1, Case::Capitalised) || self.opens_sentence())
+            {
+                continue;
+            }
             tried = k;
             if case != Case::Any && !self.case_fits(k, case) {
                 continue;
@@ -127,6 +133,20 @@ impl<T: TokenStream> AliasStream<'_, T> {
             return Some((k, entity));
         }
         None
+    }
+
+    /// Whether the head word opens a sentence inside the text (after . ! ? … or a line
+    /// break, quotes and brackets aside): there a common word is capitalised anyway.
+    /// The start of the text is not counted: a query or a title naming the place
+    /// begins with it.
+    fn opens_sentence(&self) -> bool {
+        let Some((t, _)) = self.pending.front() else {
+            return false;
+        };
+        let before = self.text[..t.offset_from].trim_end_matches(|c: char| {
+            (c.is_whitespace() && c != '\n') || "\"'«„“(*[—–-".contains(c)
+        });
+        !before.is_empty() && before.ends_with(['.', '!', '?', '…', '\n'])
     }
 
     /// Whether the first `k` pending words are written in the case a spelling needs.

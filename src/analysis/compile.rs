@@ -72,21 +72,48 @@ pub struct Form {
     pub class: u32,
     /// Inflected forms of short stems ("Рогу" from "Ріг") are too ambiguous alone.
     pub multi_only: bool,
+    /// The form is a common word in lower case (see [`COMMON_FORMS`]): alone, it names
+    /// the entity only when written with a capital.
+    pub cased: bool,
 }
 
 impl Form {
     const MULTI_ONLY: u32 = 1 << 31;
+    const CASED: u32 = 1 << 30;
 
     fn pack(self) -> u32 {
-        self.class | if self.multi_only { Self::MULTI_ONLY } else { 0 }
+        self.class
+            | if self.multi_only { Self::MULTI_ONLY } else { 0 }
+            | if self.cased { Self::CASED } else { 0 }
     }
 
     fn unpack(v: u32) -> Form {
         Form {
-            class: v & !Self::MULTI_ONLY,
+            class: v & !(Self::MULTI_ONLY | Self::CASED),
             multi_only: v & Self::MULTI_ONLY != 0,
+            cased: v & Self::CASED != 0,
         }
     }
+}
+
+/// Word forms of the built-in table's names that the reference news writes in lower
+/// case at least as often as capitalised (рівні "equal", золота "of gold", марок
+/// "stamps", українські "Ukrainian"): the common-word rule for every spelling and
+/// every generated case form, in every script. Made from `../shared/data` by
+/// `cargo run --release --example common_forms` (see that file for the rule).
+pub const COMMON_FORMS: &str = include_str!("common_forms.txt");
+
+/// Secondary one-word spellings of places that are the name of a bigger city elsewhere
+/// (Vladimir: Volodymyr in Ukraine, and Vladimir in Russia): two places never merge on
+/// them, so they only count inside longer names. Made by the same example.
+pub const SHARED_FORMS: &str = include_str!("shared_forms.txt");
+
+fn form_set(list: &str) -> std::collections::HashSet<u64> {
+    list.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(form_hash)
+        .collect()
 }
 
 /// What a spelling asks of the case of the text it matches.
@@ -136,6 +163,9 @@ const ADJ_ENDINGS: &[&str] = &[
     "ого", "его", "ому", "ему", "ими", "ыми", "ій", "ий", "ый", "ой", "им", "ім", "ым", "ом", "их",
     "іх", "ых", "ая", "яя", "ую", "юю", "ої", "ей", "",
 ];
+/// Endings of neuter adjectival names (Рівне → Рівного, у Рівному; Кривое → в Кривом):
+/// only the oblique cases, never the masculine or feminine nominative (рівний, рівна).
+const NEUT_ENDINGS: &[&str] = &["ого", "его", "ому", "ему", "им", "ім", "ым", "ом", "ем", ""];
 /// Stems shorter than this are only inflected inside multi-word names (Суми → "суму"
 /// would otherwise merge with the word for "sum").
 const MIN_STEM_CHARS: usize = 4;
@@ -143,6 +173,8 @@ const MIN_STEM_CHARS: usize = 4;
 /// Compiles entities into the lookups. Fails with every conflict found: a spelling
 /// (after normalisation and inflection) claimed by two entities.
 pub fn compile(entities: &[Entity]) -> Result<Compiled, Vec<String>> {
+    let common = form_set(COMMON_FORMS);
+    let shared = form_set(SHARED_FORMS);
     // Pass 1: every word of every spelling gets an id; every form (the word itself
     // and its generated case forms) records who claims it.
     let mut word_ids: HashMap<String, u32> = HashMap::new();
@@ -150,6 +182,8 @@ pub fn compile(entities: &[Entity]) -> Result<Compiled, Vec<String>> {
     let mut spelled: Vec<(u32, Vec<String>, Case)> = Vec::new();
     let mut max_words = 1;
     let mut spelling_count = 0;
+    // Words that are a whole spelling on their own (not only part of longer names).
+    let mut alone: std::collections::HashSet<u32> = std::collections::HashSet::new();
     for (ei, e) in entities.iter().enumerate() {
         let cased: Vec<(String, Case)> = e
             .cased
@@ -179,6 +213,9 @@ pub fn compile(entities: &[Entity]) -> Result<Compiled, Vec<String>> {
             for w in &words {
                 let next = word_ids.len() as u32;
                 let wid = *word_ids.entry(w.clone()).or_insert(next);
+                if !multi {
+                    alone.insert(wid);
+                }
                 for (i, (form, short)) in inflections(w, multi).into_iter().enumerate() {
                     let claim = Claim {
                         word: wid,
@@ -220,17 +257,24 @@ pub fn compile(entities: &[Entity]) -> Result<Compiled, Vec<String>> {
             None if cl.iter().all(|c| c.entity == cl[0].entity) => {
                 cl.iter().map(|c| c.word).collect()
             }
+            // Words that only occur inside longer names, of several entities, are one
+            // adjective (Кривом: Кривий Ріг and Криве Озеро): their names still differ
+            // by their other words.
+            None if cl.iter().all(|c| !alone.contains(&c.word)) => {
+                cl.iter().map(|c| c.word).collect()
+            }
             None => continue,
         };
         for w in &owners[1..] {
             uf.union(owners[0], *w);
         }
-        let multi_only = cl.iter().all(|c| c.short && !c.base);
+        let multi_only = cl.iter().all(|c| c.short && !c.base) || shared.contains(&form);
         forms.insert(
             form,
             Form {
                 class: owners[0],
                 multi_only,
+                cased: common.contains(&form),
             },
         );
     }
@@ -301,13 +345,24 @@ fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
     let mut stems: Vec<String> = Vec::new();
     let tail2: String = chars[n.saturating_sub(2)..].iter().collect();
     let last = chars[n - 1];
-    let adjectival = n > 4 && matches!(tail2.as_str(), "ий" | "ій" | "ый" | "ой" | "ая" | "яя");
+    // Adjectival names inflect as adjectives: masculine Кривий, Кривой; feminine Біла;
+    // neuter Кривое, Золотое (Russian) and Рівне, Золоте (Ukrainian: a consonant and -е),
+    // whose noun endings would be common words (рівні "equal", золота "of gold").
+    let before_e = n > 4 && last == 'е' && !"аеиіїоуяюєыэьй'".contains(chars[n - 2]);
+    let adjectival = n > 4
+        && matches!(
+            tail2.as_str(),
+            "ий" | "ій" | "ый" | "ой" | "ая" | "яя" | "ое" | "ее"
+        );
     if adjectival {
         stems.push(chars[..n - 2].iter().collect());
-    } else if matches!(
-        last,
-        'а' | 'я' | 'о' | 'е' | 'є' | 'ь' | 'й' | 'и' | 'ы' | 'і'
-    ) {
+    } else if before_e
+        || matches!(
+            last,
+            'а' | 'я' | 'о' | 'е' | 'є' | 'ь' | 'й' | 'и' | 'ы' | 'і'
+        )
+    {
+        // The ending goes (a neuter adjective's -е too: its endings are chosen below).
         stems.push(chars[..n - 1].iter().collect());
     } else {
         stems.push(word.to_string());
@@ -333,7 +388,9 @@ fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
         if short && (!multi || len < 2) {
             continue;
         }
-        let endings = if adjectival {
+        let endings = if before_e || (adjectival && matches!(tail2.as_str(), "ое" | "ее")) {
+            NEUT_ENDINGS
+        } else if adjectival {
             ADJ_ENDINGS
         } else if matches!(last, 'а' | 'я') {
             FEM_ENDINGS
@@ -353,7 +410,7 @@ fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
         }
         // Ukrainian dative/locative softens a final г, к, х before -і: Ріг → Розі,
         // Кривий Ріг → у Кривому Розі.
-        if !adjectival {
+        if !adjectival && !before_e {
             let mut c: Vec<char> = stem.chars().collect();
             if let Some(soft) = c.last().and_then(|l| match l {
                 'г' => Some('з'),
@@ -515,7 +572,7 @@ pub struct ParseError {
 
 /// Bumped whenever the analysis of a text changes: part of the table fingerprint, so an
 /// index built by an older analyzer is noticed and rebuilt.
-pub const ANALYZER_VERSION: &str = "gazette-analyzer-2";
+pub const ANALYZER_VERSION: &str = "gazette-analyzer-3";
 
 /// Hex digest of a table's content and the analyzer version: stored with each index
 /// commit so that an index built with another table is noticed.

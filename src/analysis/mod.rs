@@ -332,6 +332,80 @@ cased = ["US", "U.S."]
         );
     }
 
+    /// The entity terms the built-in table finds in `text`, with the words they span.
+    fn entities_in(text: &str) -> Vec<(String, String)> {
+        let t = AliasTable::builtin();
+        analyze(&mut analyzer(&t, NO_STEM), text)
+            .into_iter()
+            .filter(|tok| tok.text.starts_with(ENTITY_PREFIX))
+            .map(|tok| {
+                (
+                    tok.text.clone(),
+                    text[tok.offset_from..tok.offset_to].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn common_words_in_every_case_form_are_no_places() {
+        // Real sentences from Ukrainian and Russian news where lower-case words were
+        // marked as places.
+        for text in [
+            "Ціни залишилися на рівні минулого року, а рівня безробіття не змінилося.",
+            "Колекція поштових марок і ціна золота зросли.",
+            "Шахта добуває антрацит.",
+            "Звільнили село українські військові.",
+            "Сьогодні вранці. Українські військові звільнили село.",
+        ] {
+            assert_eq!(entities_in(text), [], "{text}");
+        }
+        // Capitalised, the same forms are the places.
+        let found = entities_in("У Рівному, біля Рівного, у Золотому і в Антрациті; Марокко.");
+        let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["@rivne", "@rivne", "@zolote", "@antratsyt", "@morocco"]
+        );
+    }
+
+    #[test]
+    fn russian_case_forms_of_multi_word_names() {
+        for text in [
+            "Удар по Кривом Роге.",
+            "Удар в Кривом\u{a0}Роге.",
+            "Из Кривого Рога, к Кривому Рогу, Кривым Рогом.",
+        ] {
+            let found = entities_in(text);
+            assert!(!found.is_empty(), "{text}");
+            assert!(
+                found.iter().all(|(id, _)| id == "@kryvyi_rih"),
+                "{text}: {found:?}"
+            );
+        }
+        assert_eq!(
+            entities_in("в Кривом Озере"),
+            [("@kryve_ozero".to_string(), "Кривом Озере".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_spelling_of_a_bigger_city_elsewhere_merges_nothing() {
+        // Vladimir is a Russian city (and a first name), not Volodymyr in Ukraine.
+        assert_eq!(entities_in("The church of St. Vladimir in Vladimir."), []);
+        assert_eq!(
+            entities_in("Vladimir Zelensky"),
+            [(
+                "@volodymyr_zelenskyy".to_string(),
+                "Vladimir Zelensky".to_string()
+            )]
+        );
+        assert_eq!(
+            entities_in("Volodymyr-Volynskyi"),
+            [("@volodymyr".to_string(), "Volodymyr-Volynskyi".to_string())]
+        );
+    }
+
     #[test]
     fn stemming_spares_entities_and_offsets() {
         let t = small_table();

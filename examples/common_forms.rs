@@ -1,0 +1,211 @@
+//! Makes `src/analysis/common_forms.txt`: the word forms of the built-in table's names
+//! (spellings' words and generated case forms) that the reference news writes in lower
+//! case at least as often as with a capital, at least three times. Such a form is a
+//! common word (рівні "equal", золота "of gold", марок "stamps", антрацит "anthracite"):
+//! alone, it names the entity only when capitalised. One rule for every form in every
+//! script, from data, not a list of examples.
+//!
+//! Lower-case uses inside web addresses, handles and hashtags (`wz.lviv.ua`, `#львов`)
+//! are not counted: they say nothing about the word.
+//!
+//! It also makes `src/analysis/shared_forms.txt`: a place's secondary one-word spelling
+//! (not its display name) that is the GeoNames primary name of a city more than twice
+//! as big elsewhere (Vladimir, Russia, for Volodymyr, Ukraine, whose Russian name it
+//! also is) names neither alone: it only counts inside longer names.
+//!
+//! `cargo run --release --example common_forms -- ../shared/data src/analysis [/usr/share/hunspell]`
+//!
+//! The reference news: `news-large.jsonl` (English) and `news-multilingual.jsonl`
+//! (Russian posts, Ukrainian press), title and body; cities:
+//! `names/geonames_cities.jsonl`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use gazette::analysis::normalize::{normalize, Fold};
+use gazette::analysis::segment::WordTokenizer;
+use gazette::analysis::AliasTable;
+use gazette::reader::{read_file, Article, Format};
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+/// Lower-case uses from which a form counts as a common word.
+const MIN_LOWER: u32 = 1;
+/// How much bigger the other city must be for a shared spelling to leave a place.
+const BIGGER: u64 = 2;
+
+fn main() {
+    let data = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "../shared/data".into()),
+    );
+    let out_dir = PathBuf::from(
+        std::env::args()
+            .nth(2)
+            .unwrap_or_else(|| "src/analysis".into()),
+    );
+    let table = AliasTable::builtin();
+    // form → (lower-case uses, capitalised uses)
+    let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut words = WordTokenizer::default();
+    for file in ["news-large.jsonl", "news-multilingual.jsonl"] {
+        let path = data.join(file);
+        let errors = read_file(&path, Format::JsonLines, &mut |a: Article| {
+            for text in [&a.title, &a.body] {
+                let mut stream = words.token_stream(text);
+                while stream.advance() {
+                    let t = stream.token();
+                    let form = normalize(&t.text, Fold::CaseAndDiacritics);
+                    if !table.is_form(&form) {
+                        continue;
+                    }
+                    let original = &text[t.offset_from..t.offset_to];
+                    let before = text[..t.offset_from].chars().next_back();
+                    let after = text[t.offset_to..].chars().next();
+                    let in_address = before.is_some_and(|c| "./#@_\\".contains(c))
+                        || after.is_some_and(|c| "./_@".contains(c))
+                            && text[t.offset_to..]
+                                .chars()
+                                .nth(1)
+                                .is_some_and(char::is_alphanumeric);
+                    if in_address {
+                        continue;
+                    }
+                    let lower = original.chars().next().is_some_and(char::is_lowercase);
+                    let c = counts.entry(form).or_default();
+                    if lower {
+                        c.0 += 1;
+                    } else {
+                        c.1 += 1;
+                    }
+                }
+            }
+        });
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+    let mut common: Vec<&String> = counts
+        .iter()
+        .filter(|(_, &(lower, upper))| lower >= MIN_LOWER && lower >= upper)
+        .map(|(f, _)| f)
+        .collect();
+    // Dictionary words: a lower-case headword of the Hunspell dictionaries (Debian's
+    // hunspell-ru, hunspell-uk, hunspell-en-us) that is a name form is a common word
+    // too, seen in the news or not (антрацит "anthracite", лиман "estuary").
+    let dicts = std::env::args()
+        .nth(3)
+        .unwrap_or_else(|| "/usr/share/hunspell".into());
+    let mut from_dicts: std::collections::BTreeSet<String> = Default::default();
+    for dic in ["ru_RU.dic", "uk_UA.dic", "en_US.dic"] {
+        let path = PathBuf::from(&dicts).join(dic);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!(
+                "{}: not found; install hunspell-ru hunspell-uk hunspell-en-us",
+                path.display()
+            );
+            continue;
+        };
+        for line in text.lines().skip(1) {
+            let word = line.split('/').next().unwrap_or("").trim();
+            if !word.chars().next().is_some_and(char::is_lowercase) {
+                continue;
+            }
+            let form = normalize(word, Fold::CaseAndDiacritics);
+            if table.is_form(&form) {
+                from_dicts.insert(form);
+            }
+        }
+    }
+    eprintln!("{} name forms are dictionary headwords", from_dicts.len());
+    common.extend(from_dicts.iter());
+    common.sort();
+    common.dedup();
+    let mut text = String::new();
+    text.push_str("# Generated by `cargo run --release --example common_forms -- ../shared/data src/analysis`; do not edit.\n");
+    text.push_str(&format!("# Name forms written in lower case at least as often as capitalised (at least {MIN_LOWER} times, web addresses and hashtags aside) in news-large.jsonl and news-multilingual.jsonl, and lower-case Hunspell headwords (ru, uk, en).\n"));
+    for form in &common {
+        text.push_str(form);
+        text.push('\n');
+    }
+    std::fs::write(out_dir.join("common_forms.txt"), text).expect("writable");
+    eprintln!(
+        "common_forms.txt: {} common forms ({} name forms seen in the reference news)",
+        common.len(),
+        counts.len()
+    );
+
+    // Cities: (country, population, normalised primary name), and every name's cities.
+    let mut cities: Vec<(String, u64, String)> = Vec::new();
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let geo = std::fs::read_to_string(data.join("names/geonames_cities.jsonl")).expect("cities");
+    for line in geo.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        let (Some(names), Some(pop), Some(country)) = (
+            v["names"].as_array(),
+            v["population"].as_u64(),
+            v["country"].as_str(),
+        ) else {
+            continue;
+        };
+        let norm: Vec<String> = names
+            .iter()
+            .filter_map(|n| n.as_str())
+            .map(|n| normalize(n, Fold::CaseAndDiacritics))
+            .collect();
+        let Some(primary) = norm.first().cloned() else {
+            continue;
+        };
+        for n in norm {
+            by_name.entry(n).or_default().push(cities.len());
+        }
+        cities.push((country.to_string(), pop, primary));
+    }
+    let mut shared: Vec<String> = Vec::new();
+    for e in table.entities() {
+        if e.kind != gazette::analysis::Kind::Place {
+            continue;
+        }
+        let display = normalize(&e.name, Fold::CaseAndDiacritics);
+        for s in &e.spellings {
+            let words = gazette::analysis::compile::words_of(s);
+            let [word] = words.as_slice() else { continue };
+            if *word == display {
+                continue;
+            }
+            // The place itself: the biggest city known by one of its other spellings.
+            let home = std::iter::once(display.clone())
+                .chain(
+                    e.spellings
+                        .iter()
+                        .filter(|o| *o != s)
+                        .map(|o| gazette::analysis::compile::words_of(o).join(" ")),
+                )
+                .filter_map(|n| by_name.get(&n))
+                .flatten()
+                .map(|&i| &cities[i])
+                .max_by_key(|c| c.1);
+            let Some(home) = home else { continue };
+            let other = cities
+                .iter()
+                .filter(|c| c.2 == *word && c.0 != home.0 && c.1 > BIGGER * home.1.max(1))
+                .max_by_key(|c| c.1);
+            if let Some(other) = other {
+                eprintln!(
+                    "shared: {s:?} of {} ({}, {}) is the name of a city of {} in {}",
+                    e.id, home.0, home.1, other.1, other.0
+                );
+                shared.push(word.clone());
+            }
+        }
+    }
+    shared.sort();
+    shared.dedup();
+    let mut text = String::new();
+    text.push_str("# Generated by `cargo run --release --example common_forms -- ../shared/data src/analysis`; do not edit.\n");
+    text.push_str(&format!("# Secondary one-word spellings of places that are the GeoNames primary name of a city over {BIGGER}x as big: only used inside longer names.\n"));
+    for w in &shared {
+        text.push_str(w);
+        text.push('\n');
+    }
+    std::fs::write(out_dir.join("shared_forms.txt"), text).expect("writable");
+    eprintln!("shared_forms.txt: {} spellings", shared.len());
+}
