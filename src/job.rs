@@ -364,13 +364,7 @@ fn run_locked(
 
     let counts = index_files(&gi, &writer, &table, todo, opts, progress, &mut report)?;
     report.articles = counts;
-    index::commit(writer, &gi, &roots)?;
-    report.total_articles = gi
-        .index
-        .reader()
-        .map_err(|e| Error::index(&gi.path, e))?
-        .searcher()
-        .num_docs();
+    report.total_articles = commit_and_count(writer, &gi, &roots)?;
     if swap_from.is_some() {
         drop(gi);
         swap_in(&sibling(path, "rebuild"), path)?;
@@ -415,15 +409,20 @@ fn remove_roots(
             report.deleted += 1;
         }
     }
-    index::commit(writer, &gi, &roots)?;
-    report.total_articles = gi
+    report.total_articles = commit_and_count(writer, &gi, &roots)?;
+    report.elapsed_ms = start.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// Commits the job and counts the articles the index holds after it.
+fn commit_and_count(writer: IndexWriter, gi: &GazetteIndex, roots: &Roots) -> Result<u64> {
+    index::commit(writer, gi, roots)?;
+    Ok(gi
         .index
         .reader()
         .map_err(|e| Error::index(&gi.path, e))?
         .searcher()
-        .num_docs();
-    report.elapsed_ms = start.elapsed().as_millis() as u64;
-    Ok(report)
+        .num_docs())
 }
 
 /// A short reason for an I/O error on a root.
