@@ -1,7 +1,8 @@
 //! Analyzer throughput (criterion): MB/s of article text through Gazette's analyzers
 //! against tantivy's default analyzer (`SimpleTokenizer`, `RemoveLongFilter(40)`,
 //! `LowerCaser`), on the bundled corpus so that it runs on a fresh clone:
-//! `cargo bench --bench analyzer`.
+//! `cargo bench --bench analyzer`. Entity recognition, which the indexer runs after the
+//! analysis, is measured on the same texts.
 
 use std::hint::black_box;
 use std::io::BufRead;
@@ -76,6 +77,21 @@ fn bench(c: &mut Criterion) {
                 let n = tokens(&mut indexing, &texts);
                 black_box(sink.take());
                 n
+            })
+        });
+        // Entity recognition as the indexer runs it: after the analysis, given the
+        // table's spans (computed once here, outside the loop).
+        let spans: Vec<_> = texts
+            .iter()
+            .map(|t| gazette::ner::table_spans(t, &table))
+            .collect();
+        group.bench_function("gazette entity recognition", |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .zip(&spans)
+                    .map(|(t, s)| black_box(gazette::ner::recognise(t, lang, s)).len())
+                    .sum::<usize>()
             })
         });
         group.finish();

@@ -16,12 +16,13 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
 use crate::analysis::{self, terms, AliasTable};
 use crate::error::{Error, Result};
+use crate::ner;
 use crate::reader::Article;
 use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -54,6 +55,10 @@ pub struct Fields {
     pub line: Field,
     /// Signature of the article's salient terms (see `similar`).
     pub minhash: Field,
+    /// Keys of the names recognised in title and body (see `ner::index_terms`), and
+    /// the names themselves with their offsets (`ner::encode`).
+    pub names: Field,
+    pub names_stored: Field,
     /// The source file, its content hash, size and modification time: what an
     /// incremental job compares to decide whether a file changed.
     pub file: Field,
@@ -63,7 +68,7 @@ pub struct Fields {
 }
 
 /// The field names users may write in queries, with the field they address.
-pub const QUERY_FIELDS: &[&str] = &["title", "body", "lang", "source"];
+pub const QUERY_FIELDS: &[&str] = &["title", "body", "lang", "source", "entity"];
 
 impl Fields {
     pub fn schema() -> (Schema, Fields) {
@@ -103,6 +108,8 @@ impl Fields {
             place: b.add_text_field("place", STORED),
             line: b.add_u64_field("line", STORED),
             minhash: b.add_bytes_field("minhash", STORED),
+            names: b.add_text_field("names", STRING),
+            names_stored: b.add_bytes_field("names_stored", STORED),
             file: b.add_text_field("file", STRING | FAST),
             file_hash: b.add_u64_field("file_hash", FAST),
             file_size: b.add_u64_field("file_size", FAST),
@@ -410,6 +417,7 @@ pub fn manifest(gi: &GazetteIndex) -> Result<HashMap<String, (FileState, u64)>> 
 /// Turns articles into tantivy documents, keeping one analyzer per stemming group.
 pub struct DocBuilder {
     fields: Fields,
+    table: Arc<AliasTable>,
     analyzers: analysis::Analyzers,
     /// Where the analyzers write the exact-spelling terms of the text they read.
     exact: analysis::ExactSink,
@@ -420,6 +428,7 @@ impl DocBuilder {
         let exact = analysis::ExactSink::default();
         DocBuilder {
             fields,
+            table: table.clone(),
             analyzers: analysis::Analyzers::indexing(table, &exact),
             exact,
         }
@@ -440,12 +449,31 @@ impl DocBuilder {
         let mut salient: Vec<u32> = Vec::new();
         let mut term = String::new();
         let mut title_terms = String::with_capacity(article.title.len() + 16);
+        // The table's entity spans, for recognition (which marks only what the table
+        // does not, and takes the table's verdict as a feature).
+        let table = &self.table;
+        let mut spans: Vec<(usize, usize, analysis::Kind)> = Vec::new();
+        let entity_span = |t: &tantivy::tokenizer::Token, spans: &mut Vec<_>| {
+            if let Some(e) = t
+                .text
+                .strip_prefix(analysis::ENTITY_PREFIX)
+                .and_then(|id| table.entity(id))
+            {
+                spans.push((t.offset_from, t.offset_to, e.kind));
+            }
+        };
         terms::write_terms(
             &mut analyzer.token_stream(&article.title),
             &mut title_terms,
-            &mut |t| salient.extend(similar::salient_hash(&article.title, t, &mut term)),
+            &mut |t| {
+                salient.extend(similar::salient_hash(&article.title, t, &mut term));
+                entity_span(t, &mut spans);
+            },
         );
         let title_exact = self.exact.take();
+        let title_names =
+            ner::outside_table(ner::recognise(&article.title, lang.code(), &spans), &spans);
+        spans.clear();
         let mut body_terms = String::with_capacity(article.body.len() + 16);
         terms::write_terms(
             &mut analyzer.token_stream(&article.body),
@@ -454,9 +482,12 @@ impl DocBuilder {
                 if t.offset_to <= lead_end {
                     salient.extend(similar::salient_hash(&article.body, t, &mut term));
                 }
+                entity_span(t, &mut spans);
             },
         );
         let body_exact = self.exact.take();
+        let body_names =
+            ner::outside_table(ner::recognise(&article.body, lang.code(), &spans), &spans);
         let signature = similar::Signature::from_hashes(salient);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &article.id);
@@ -490,6 +521,12 @@ impl DocBuilder {
         }
         if let Some(sig) = signature {
             doc.add_bytes(f.minhash, &sig.to_bytes());
+        }
+        for key in ner::index_terms(title_names.iter().chain(&body_names)) {
+            doc.add_text(f.names, key);
+        }
+        if !title_names.is_empty() || !body_names.is_empty() {
+            doc.add_bytes(f.names_stored, &ner::encode(&title_names, &body_names));
         }
         doc.add_text(f.file, &article.path);
         doc.add_u64(f.file_hash, file.hash);

@@ -17,6 +17,7 @@ pub mod error;
 pub mod index;
 pub mod job;
 pub mod lang;
+pub mod ner;
 pub mod output;
 pub mod passage;
 pub mod reader;

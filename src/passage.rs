@@ -21,6 +21,9 @@ pub struct Literal {
     pub slop: u32,
     /// Inverse document frequency of the literal in the index: rare terms weigh more.
     pub weight: f32,
+    /// The name key of the literal as typed (`ner::key::name_key`), when recognised
+    /// names with that key count as its matches (across scripts); empty otherwise.
+    pub key: String,
 }
 
 /// A span of the body, in byte offsets.
@@ -30,8 +33,11 @@ pub struct Mark {
     pub end: usize,
     /// Index of the literal that matched, for matches.
     pub literal: usize,
-    /// The entity id when the span is an entity (canonical term without its prefix).
+    /// The entity id when the span is an entity of the alias table (canonical term
+    /// without its prefix).
     pub entity: Option<String>,
+    /// The kind and key when the span is a recognised name (see `ner`).
+    pub name: Option<crate::ner::NameRef>,
 }
 
 /// A selected passage: byte range of the body, score, and the matches inside it.
@@ -338,6 +344,7 @@ impl Prefilter {
                                         end: to,
                                         literal,
                                         entity: None,
+                                        name: None,
                                     })
                                     .collect()
                             })
@@ -514,6 +521,7 @@ pub fn find_matches(spots: &[Spot], literals: &[Literal]) -> Vec<Mark> {
                     end: spots[last].token.offset_to,
                     literal: li,
                     entity: entity_id(&spots[i].token.text).filter(|_| n == 1),
+                    name: None,
                 });
             }
         }
@@ -532,6 +540,7 @@ pub fn find_entities(spots: &[Spot]) -> Vec<Mark> {
                 end: s.token.offset_to,
                 literal: usize::MAX,
                 entity: Some(id),
+                name: None,
             })
         })
         .collect()
@@ -769,6 +778,7 @@ mod tests {
             prefix: false,
             slop: 0,
             weight: 1.0,
+            key: String::new(),
         };
         let m = find_matches(&toks, &[lit.clone()]);
         assert_eq!(m.len(), 1);
@@ -822,12 +832,14 @@ mod tests {
                 prefix: false,
                 slop: 0,
                 weight: 2.0,
+                key: String::new(),
             },
             Literal {
                 terms: vec!["city".into()],
                 prefix: false,
                 slop: 0,
                 weight: 1.0,
+                key: String::new(),
             },
         ];
         let marks = vec![
@@ -836,18 +848,21 @@ mod tests {
                 end: 20,
                 literal: 1,
                 entity: None,
+                name: None,
             },
             Mark {
                 start: 41,
                 end: 45,
                 literal: 0,
                 entity: None,
+                name: None,
             },
             Mark {
                 start: 62,
                 end: 66,
                 literal: 1,
                 entity: None,
+                name: None,
             },
         ];
         let p = select(
@@ -898,6 +913,7 @@ mod tests {
                 prefix,
                 slop: 0,
                 weight: 1.0,
+                key: String::new(),
             }];
             let truth: Vec<usize> = (0..sents.len())
                 .filter(|&i| {
@@ -930,6 +946,7 @@ mod tests {
             prefix: false,
             slop: 0,
             weight: 1.0,
+            key: String::new(),
         }];
         let pf = Prefilter::new(&lits, None, &table).unwrap();
         let kept = pf.candidates(&mut normalizer, &table, body, &sents);
@@ -984,6 +1001,7 @@ mod tests {
                 prefix: query == "rally",
                 slop: 0,
                 weight: 1.0,
+                key: String::new(),
             }];
             let fast = Prefilter::new(&lits, Some("en"), &table).unwrap();
             assert!(fast.ascii.is_some(), "{query}: {lits:?}");

@@ -16,6 +16,7 @@ use crate::analysis;
 use crate::error::{Error, Result};
 use crate::index::{Fields, GazetteIndex, QUERY_FIELDS};
 use crate::lang::Lang;
+use crate::ner;
 use crate::passage::{self, Literal, Mark, PassageOptions};
 use crate::similar::{self, Signature};
 
@@ -317,8 +318,13 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             }
             let title = text_of(&doc, gi.fields.title_text);
             let body = text_of(&doc, gi.fields.body_text);
+            let names = doc
+                .get_first(gi.fields.names_stored)
+                .and_then(|v| v.as_bytes())
+                .map(ner::decode)
+                .unwrap_or_default();
             cut += 1;
-            for c in cutter.cut(meta.lang.code(), &title, &body) {
+            for c in cutter.cut(meta.lang.code(), &title, &body, &names) {
                 let p = c.passage;
                 let text = match c.field {
                     passage::Field::Title => &title,
@@ -422,7 +428,7 @@ impl<'a> Cutter<'a> {
 
     /// The best passages of a body in language `lang`, each with its entity spans
     /// (relative to the passage).
-    fn cut(&mut self, lang: &str, title: &str, body: &str) -> Vec<Cut> {
+    fn cut(&mut self, lang: &str, title: &str, body: &str, names: &StoredNames) -> Vec<Cut> {
         let (gi, opts) = (self.gi, self.opts);
         let group = if opts.exact {
             "exact"
@@ -436,12 +442,28 @@ impl<'a> Cutter<'a> {
                     &mut self.exact,
                     self.searcher,
                     gi.fields.body_exact,
+                    false,
                 )
             } else {
                 let analyzer = self.analyzers.get(lang);
-                literals(self.ast, analyzer, self.searcher, gi.fields.body)
+                literals(self.ast, analyzer, self.searcher, gi.fields.body, true)
             };
+            let mut lits = lits;
             let pf = passage::Prefilter::new(&lits, (!opts.exact).then_some(group), &gi.table);
+            // A literal's matches by recognised names weigh less than its own: each
+            // key becomes a literal of its own, which only names match (no terms).
+            for i in 0..lits.len() {
+                if !lits[i].key.is_empty() {
+                    let key = std::mem::take(&mut lits[i].key);
+                    lits.push(Literal {
+                        terms: Vec::new(),
+                        prefix: false,
+                        slop: 0,
+                        weight: lits[i].weight * NAME_KEY_BOOST as f32,
+                        key,
+                    });
+                }
+            }
             (lits, pf)
         });
         let sents = passage::sentences(body, opts.passages.chars.max(20));
@@ -485,6 +507,26 @@ impl<'a> Cutter<'a> {
                 analysed[i] = Some(spots);
             }
         }
+        // Recognised names whose key is a literal's count as its matches: `Budanov`
+        // marks "Буданова" (the index found the article by that key).
+        for (li, lit) in literals.iter().enumerate() {
+            if lit.key.is_empty() || !lit.terms.is_empty() {
+                continue;
+            }
+            for n in &names.1 {
+                let hit = n.key == lit.key || n.key.split(' ').any(|w| w == lit.key);
+                if hit && !matches.iter().any(|m| m.start < n.end && n.start < m.end) {
+                    matches.push(Mark {
+                        start: n.start,
+                        end: n.end,
+                        literal: li,
+                        entity: None,
+                        name: Some(n.as_ref()),
+                    });
+                }
+            }
+        }
+        matches.sort_by_key(|m| (m.start, m.end));
         let body_matched = !matches.is_empty();
         let mut cuts: Vec<Cut> = Vec::new();
         if !body_matched && (!literals.is_empty() || body.is_empty()) {
@@ -510,7 +552,12 @@ impl<'a> Cutter<'a> {
                 .into_iter()
                 .next()
             {
-                let entities = passage::find_entities(&passage::spots(analyzer, title, &[], true));
+                let entities = with_names(
+                    passage::find_entities(&passage::spots(analyzer, title, &[], true)),
+                    &names.0,
+                    0,
+                    title.len(),
+                );
                 cuts.push(Cut {
                     field: passage::Field::Title,
                     passage: p,
@@ -554,8 +601,8 @@ impl<'a> Cutter<'a> {
                 }
                 Cut {
                     field: passage::Field::Body,
+                    entities: with_names(entities, &names.1, p.start, p.end),
                     passage: p,
-                    entities,
                 }
             })
             .collect::<Vec<_>>();
@@ -567,6 +614,37 @@ impl<'a> Cutter<'a> {
     fn finish(self) {
         self.gi.return_analyzers(self.analyzers);
     }
+}
+
+/// An article's recognised names as stored: (title's, body's).
+type StoredNames = (Vec<ner::Name>, Vec<ner::Name>);
+
+/// A passage's table entity marks (relative to the passage at `from..to` of its field)
+/// with the recognised names inside it added, except where the table marks the same
+/// words: the table's mark, with its id, wins. In order.
+fn with_names(mut marks: Vec<Mark>, names: &[ner::Name], from: usize, to: usize) -> Vec<Mark> {
+    let table_marks = marks.len();
+    for n in names {
+        if n.start < from || n.end > to {
+            continue;
+        }
+        let (start, end) = (n.start - from, n.end - from);
+        if marks[..table_marks]
+            .iter()
+            .any(|m| m.start < end && start < m.end)
+        {
+            continue;
+        }
+        marks.push(Mark {
+            start,
+            end,
+            literal: usize::MAX,
+            entity: None,
+            name: Some(n.as_ref()),
+        });
+    }
+    marks.sort_by_key(|m| (m.start, m.end));
+    marks
 }
 
 /// The ids of every article a search with `opts` matches (alias-aware unless
@@ -681,6 +759,7 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
     let schema = gi.index.schema();
     let mut query: Box<dyn Query> = if opts.exact {
         rename_fields(&mut ast);
+        rewrite_names(&mut ast, gi, false);
         let mut parser = QueryParser::new(
             schema,
             vec![f.title_exact, f.body_exact],
@@ -707,6 +786,7 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
             groups: Vec<Term>,
             articles: u64,
         }
+        rewrite_names(&mut ast, gi, true);
         let mut clauses: Vec<Clause> = Vec::new();
         for key in analysis::stem_keys() {
             let group_term = Term::from_field_text(f.stem, key);
@@ -836,9 +916,19 @@ fn filter_clauses(gi: &GazetteIndex, f: &Filters) -> Result<Vec<Box<dyn Query>>>
     }
     if let Some(id) = &f.entity {
         if gi.table.entity(id).is_none() {
-            return Err(Error::Query(format!(
-                "--entity: no entity with id `{id}` (see `gazette aliases NAME`)"
-            )));
+            // A recognised name's key (`gazette search --json` shows them).
+            let term = Term::from_field_text(fields.names, &names_term(id));
+            let known = gi
+                .searcher()
+                .map(|s| s.doc_freq(&term).unwrap_or(0) > 0)
+                .unwrap_or(false);
+            if !known {
+                return Err(Error::Query(format!(
+                    "--entity: `{id}` is neither a table id (see `gazette aliases NAME`) nor the key of a name recognised in this index"
+                )));
+            }
+            out.push(filter(TermQuery::new(term, IndexRecordOption::Basic)));
+            return Ok(out);
         }
         let term = format!("{}{id}", analysis::ENTITY_PREFIX);
         let qs: Vec<(Occur, Box<dyn Query>)> = [fields.title, fields.body]
@@ -856,6 +946,90 @@ fn filter_clauses(gi: &GazetteIndex, f: &Filters) -> Result<Vec<Box<dyn Query>>>
         out.push(filter(BooleanQuery::new(qs)));
     }
     Ok(out)
+}
+
+/// How much a match by a recognised name's key (across scripts) counts against a match
+/// of the words as typed or of a table entity.
+const NAME_KEY_BOOST: f64 = 0.5;
+
+/// The key a query word or phrase gives recognised names, when it is long enough to be
+/// a name (four letters or more: shorter keys would match too much).
+fn name_query_key(phrase: &str) -> Option<String> {
+    let key = ner::key::name_key(phrase);
+    (key.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 4).then_some(key)
+}
+
+/// The `names` term of a key as typed by a user (`kiril_budanov`, `Кирило Буданов`).
+fn names_term(typed: &str) -> String {
+    ner::key::name_key(&typed.replace('_', " ")).replace(' ', "_")
+}
+
+/// Rewrites the query for recognised names. `entity:X` becomes the table entity's term
+/// (X an id) or the recognised names with key X; with `cross_script`, every word or
+/// phrase may also match the recognised names with its key, at a lower weight
+/// (`Budanov` finds "Буданова"), unless the table knows it.
+fn rewrite_names(ast: &mut UserInputAst, gi: &GazetteIndex, cross_script: bool) {
+    let literal = |field: &str, phrase: String| {
+        UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(
+            query_grammar::UserInputLiteral {
+                field_name: Some(field.to_string()),
+                phrase,
+                delimiter: query_grammar::Delimiter::DoubleQuotes,
+                slop: 0,
+                prefix: false,
+            },
+        )))
+    };
+    match ast {
+        UserInputAst::Clause(children) => {
+            for (_, c) in children {
+                rewrite_names(c, gi, cross_script);
+            }
+        }
+        UserInputAst::Boost(inner, _) => rewrite_names(inner, gi, cross_script),
+        UserInputAst::Leaf(leaf) => {
+            let UserInputLeaf::Literal(l) = leaf.as_ref() else {
+                return;
+            };
+            let should = |a: UserInputAst, b: UserInputAst| {
+                UserInputAst::Clause(vec![
+                    (Some(query_grammar::Occur::Should), a),
+                    (Some(query_grammar::Occur::Should), b),
+                ])
+            };
+            match l.field_name.as_deref() {
+                Some("entity") => {
+                    let id = l.phrase.trim();
+                    *ast = if gi.table.entity(id).is_some() {
+                        let term = format!("{}{id}", analysis::ENTITY_PREFIX);
+                        should(literal("title", term.clone()), literal("body", term))
+                    } else {
+                        literal("names", names_term(id))
+                    };
+                }
+                None | Some("title" | "body") if cross_script && !l.prefix => {
+                    let in_table = analysis::analyze(
+                        &mut analysis::analyzer(&gi.table, analysis::NO_STEM),
+                        &l.phrase,
+                    )
+                    .iter()
+                    .any(|t| t.text.starts_with(analysis::ENTITY_PREFIX));
+                    if in_table {
+                        return;
+                    }
+                    if let Some(key) = name_query_key(&l.phrase) {
+                        let names = UserInputAst::Boost(
+                            Box::new(literal("names", key.replace(' ', "_"))),
+                            NAME_KEY_BOOST.into(),
+                        );
+                        let original = std::mem::replace(ast, UserInputAst::Clause(Vec::new()));
+                        *ast = should(original, names);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Rejects field names users cannot query, naming the ones they can.
@@ -922,6 +1096,7 @@ fn literals(
     analyzer: &mut tantivy::tokenizer::TextAnalyzer,
     searcher: &Searcher,
     field: tantivy::schema::Field,
+    names: bool,
 ) -> Vec<Literal> {
     let mut raw = Vec::new();
     visit_leaves(ast, false, &mut |leaf, negated| {
@@ -956,11 +1131,18 @@ fn literals(
             .min()
             .unwrap_or(0) as f32;
         let weight = (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(0.05);
+        // A literal the table knows needs no recognised names to match across scripts.
+        let key = if names && !terms.iter().any(|t| t.starts_with(analysis::ENTITY_PREFIX)) {
+            name_query_key(&phrase).unwrap_or_default()
+        } else {
+            String::new()
+        };
         out.push(Literal {
             terms,
             prefix,
             slop,
             weight,
+            key,
         });
     }
     out

@@ -591,7 +591,7 @@ pub struct ParseError {
 
 /// Bumped whenever the analysis of a text changes: part of the table fingerprint, so an
 /// index built by an older analyzer is noticed and rebuilt.
-pub const ANALYZER_VERSION: &str = "gazette-analyzer-4";
+pub const ANALYZER_VERSION: &str = "gazette-analyzer-5";
 
 /// Hex digest of a table's content and the analyzer version: stored with each index
 /// commit so that an index built with another table is noticed.

@@ -92,6 +92,7 @@ impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
             self.cache.clear();
         }
         StemStream {
+            text,
             tail: self.inner.token_stream(text),
             algorithm: self.algorithm,
             stemmer: frostem::Stemmer::new(self.algorithm),
@@ -101,6 +102,7 @@ impl<T: Tokenizer> Tokenizer for StemTokenizer<T> {
 }
 
 pub struct StemStream<'a, T> {
+    text: &'a str,
     tail: T,
     algorithm: frostem::Algorithm,
     stemmer: frostem::Stemmer,
@@ -115,6 +117,25 @@ fn short_word_stays(algorithm: frostem::Algorithm, word: &str) -> bool {
     algorithm == frostem::Algorithm::English && word.len() <= 2
 }
 
+/// Whether a Russian word is written as a surname: capitalised, with a surname suffix
+/// (-ов, -ев, -ин and their case forms: Умеров, Умерова, Ивановым). Such a word is not
+/// stemmed: the stemmer would make it a common word (Умеров → умер "died"). Its case
+/// forms then differ as terms; recognised names (`ner`) join them by key.
+fn written_as_surname(algorithm: frostem::Algorithm, original: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "ов", "ев", "ёв", "ин", "ын", "ова", "ева", "ёва", "ина", "ына", "ову", "еву", "ину",
+        "ыну", "овым", "евым", "иным", "ыным", "овой", "евой", "иной", "ыной", "ове", "еве", "ине",
+        "ыне", "овы", "евы", "иных", "овых", "евых",
+    ];
+    algorithm == frostem::Algorithm::Russian
+        && original.chars().next().is_some_and(char::is_uppercase)
+        && original.chars().count() > 4
+        && {
+            let lower = original.to_lowercase();
+            SUFFIXES.iter().any(|s| lower.ends_with(s))
+        }
+}
+
 impl<T: TokenStream> TokenStream for StemStream<'_, T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
@@ -123,6 +144,13 @@ impl<T: TokenStream> TokenStream for StemStream<'_, T> {
         let short_stays = short_word_stays(self.algorithm, &self.tail.token().text);
         let token = self.tail.token_mut();
         if token.text.starts_with(ENTITY_PREFIX) || short_stays {
+            return true;
+        }
+        let original = self
+            .text
+            .get(token.offset_from..token.offset_to)
+            .unwrap_or("");
+        if written_as_surname(self.algorithm, original) {
             return true;
         }
         let key = xxhash_rust::xxh3::xxh3_64(token.text.as_bytes());

@@ -64,14 +64,21 @@ struct MatchRecord<'a> {
     entity: Option<&'a str>,
 }
 
+/// An entity mark: from the alias table (`source` "table", with its `id` and display
+/// `name`) or recognised (`source` "recognised", with its `key`).
 #[derive(Serialize)]
 struct EntityRecord<'a> {
     start: usize,
     end: usize,
     text: &'a str,
-    id: &'a str,
-    name: &'a str,
     kind: &'static str,
+    source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -154,13 +161,28 @@ fn entity_record<'a>(
     text: &'a str,
     m: &'a Mark,
 ) -> Option<EntityRecord<'a>> {
+    let span = &text[m.start..m.end];
+    if let Some(n) = &m.name {
+        return Some(EntityRecord {
+            start: m.start,
+            end: m.end,
+            text: span,
+            kind: n.kind.as_str(),
+            source: "recognised",
+            id: None,
+            name: None,
+            key: Some(&n.key),
+        });
+    }
     let e = table.entity(m.entity.as_deref()?)?;
     Some(EntityRecord {
         start: m.start,
         end: m.end,
-        text: &text[m.start..m.end],
-        id: &e.id,
-        name: &e.name,
+        text: span,
         kind: e.kind.as_str(),
+        source: "table",
+        id: Some(&e.id),
+        name: Some(&e.name),
+        key: None,
     })
 }

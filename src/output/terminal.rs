@@ -46,20 +46,21 @@ impl<W: WriteColor> TerminalPrinter<W> {
         for w in cuts.windows(2) {
             let (s, e) = (w[0], w[1]);
             let matched = hit.matches.iter().any(|m| m.start <= s && e <= m.end);
-            let entity = hit
-                .entities
-                .iter()
-                .find(|m| m.start <= s && e <= m.end)
-                .and_then(|m| Some((m, table.entity(m.entity.as_deref()?)?)));
+            let mark = hit.entities.iter().find(|m| m.start <= s && e <= m.end);
+            let entity = mark.and_then(|m| Some((m, table.entity(m.entity.as_deref()?)?)));
+            // A recognised name is styled as a table entity of its kind.
+            let kind = entity
+                .map(|(_, ent)| ent.kind)
+                .or_else(|| mark.and_then(|m| m.name.as_ref()).map(|n| n.kind));
             let mut spec = ColorSpec::new();
             if matched {
                 spec.set_bold(true).set_underline(true);
-                if entity.is_none() {
+                if kind.is_none() {
                     spec.set_fg(Some(Color::Red));
                 }
             }
-            if let Some((_, ent)) = entity {
-                spec.set_fg(Some(kind_color(ent.kind)));
+            if let Some(kind) = kind {
+                spec.set_fg(Some(kind_color(kind)));
             }
             self.styled(&spec, &text[s..e])?;
             if let Some((m, ent)) = entity {

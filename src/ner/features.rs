@@ -1,0 +1,254 @@
+//! The tagger's features: hashed facts about a word and its neighbours (the word,
+//! affixes, shape, punctuation around it, the alias table's verdict, the name lists,
+//! the labels already given), one `u64` each. Hashing keeps the model a fixed-size
+//! array: no feature dictionary to ship or look up. No feature allocates: each is a
+//! hash of a tag and a few hashes or bytes.
+
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
+
+use super::key::word_key;
+use super::lists::Lists;
+use super::tokens::{shape, Word};
+
+/// What the alias table says of a word: part of a listed entity of some kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Listed {
+    #[default]
+    No,
+    /// (kind index 0 person, 1 organisation, 2 place/country; whether it starts the name)
+    Yes(u8, bool),
+}
+
+impl Listed {
+    fn code(self) -> u64 {
+        match self {
+            Listed::No => 0,
+            Listed::Yes(k, first) => 1 + 2 * k as u64 + u64::from(first),
+        }
+    }
+}
+
+/// Whether the tagger looks at word `i` at all: a capitalised word, or any word right
+/// after a name (which may continue it: "Ministry of Defence", "Пакистанською
+/// християнською асоціацією"). The others are outside every name; skipping them keeps
+/// recognition to a fraction of indexing.
+pub fn scored(words: &[Word], i: usize, prev_label: u8) -> bool {
+    prev_label != 0 || words[i].caps
+}
+
+/// What the features need of one word, computed once.
+#[derive(Clone, Copy, Default)]
+pub struct Facts {
+    lower: u64,
+    shape: u64,
+    suffix3: u64,
+    gap: u64,
+    /// The word opens a sentence (or the text): capitalised whatever it is.
+    opens: bool,
+    /// In the person-name list; in the place-name list (capitalised words only).
+    person: bool,
+    place: bool,
+    /// A common word (see `Lists::common`).
+    common: bool,
+}
+
+/// Per-word facts of one text, computed on first use (most words are never looked at).
+pub struct FactCache<'t> {
+    text: &'t str,
+    facts: Vec<Option<Facts>>,
+    lower: String,
+}
+
+impl<'t> FactCache<'t> {
+    pub fn new(text: &'t str, n: usize) -> FactCache<'t> {
+        FactCache {
+            text,
+            facts: vec![None; n],
+            lower: String::new(),
+        }
+    }
+
+    /// Facts of word `i`.
+    fn get(&mut self, words: &[Word], lists: &Lists, i: usize) -> Facts {
+        if let Some(f) = self.facts[i] {
+            return f;
+        }
+        let w = &words[i];
+        self.lower.clear();
+        self.lower
+            .extend(w.text.chars().flat_map(char::to_lowercase));
+        let lower = &self.lower;
+        let lower_h = xxh3_64(lower.as_bytes());
+        let cut = lower.char_indices().rev().nth(2).map_or(0, |(b, _)| b);
+        let (person, place) = if w.caps {
+            listed_in(lists, lower_h, w.text)
+        } else {
+            (false, false)
+        };
+        let (gap, newline) = w.gap(self.text);
+        let opens = i == 0 || newline || gap.contains(['.', '!', '?', ':', '"', '«', '“']);
+        let f = Facts {
+            lower: lower_h,
+            shape: xxh3_64(shape(w.text).as_bytes()),
+            suffix3: xxh3_64(&lower.as_bytes()[cut..]),
+            gap: xxh3_64(gap.as_bytes()),
+            opens,
+            person,
+            place,
+            common: lists.common(lower_h),
+        };
+        self.facts[i] = Some(f);
+        f
+    }
+
+    /// Word `i` lower-cased (in a buffer reused from word to word).
+    fn lower(&mut self, words: &[Word], i: usize) -> &str {
+        self.lower.clear();
+        self.lower
+            .extend(words[i].text.chars().flat_map(char::to_lowercase));
+        &self.lower
+    }
+}
+
+/// Whether a capitalised word's key is in the person and place lists. Keys are
+/// cached per thread by the lower-cased word: names repeat, and a key costs more
+/// than the rest of a word's features.
+fn listed_in(lists: &Lists, lower_h: u64, word: &str) -> (bool, bool) {
+    use std::cell::RefCell;
+    /// (the lists it was filled from, lower-cased word hash → (person, place))
+    type Seen = (usize, rustc_hash::FxHashMap<u64, (bool, bool)>);
+    thread_local! {
+        static SEEN: RefCell<Seen> = RefCell::new((0, Default::default()));
+    }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        // One cache per list (training swaps lists); bounded.
+        let id = lists as *const Lists as usize;
+        if seen.0 != id || seen.1.len() > 200_000 {
+            seen.0 = id;
+            seen.1.clear();
+        }
+        *seen.1.entry(lower_h).or_insert_with(|| {
+            let k = word_key(word);
+            (lists.person(&k), lists.place(&k))
+        })
+    })
+}
+
+/// The features of word `i` that do not depend on the labels.
+pub fn static_features(
+    words: &[Word],
+    listed: &[Listed],
+    lists: &Lists,
+    cache: &mut FactCache,
+    lang: &str,
+    i: usize,
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    let w = &words[i];
+    let near: [Option<Facts>; 4] = [i.wrapping_sub(1), i + 1, i.wrapping_sub(2), i + 2]
+        .map(|j| (j < words.len()).then(|| cache.get(words, lists, j)));
+    let me = cache.get(words, lists, i);
+    let lower = cache.lower(words, i);
+    let lang_h = xxh3_64(lang.as_bytes());
+    let ctx = u64::from(me.opens) | u64::from(w.caps) << 1;
+    out.push(f(1, &[]));
+    out.push(f(2, &[me.lower]));
+    out.push(f(3, &[me.shape]));
+    out.push(f(4, &[me.shape, lang_h]));
+    out.push(f(5, &[me.suffix3]));
+    out.push(f(6, &[me.suffix3, lang_h]));
+    for (tag, k) in [(7, 2), (8, 4)] {
+        if let Some((b, _)) = lower.char_indices().rev().nth(k - 1) {
+            out.push(h(tag, &lower.as_bytes()[b..]));
+        }
+    }
+    if let Some((b, _)) = lower.char_indices().nth(3) {
+        out.push(h(9, &lower.as_bytes()[..b]));
+    }
+    out.push(f(10, &[ctx]));
+    out.push(f(11, &[me.gap, ctx]));
+    out.push(f(12, &[me.gap, me.shape]));
+    out.push(f(13, &[listed[i].code(), ctx]));
+    out.push(f(14, &[u64::from(me.person), u64::from(me.place), ctx]));
+    out.push(f(15, &[u64::from(me.person), u64::from(me.place), lang_h]));
+    out.push(f(16, &[u64::from(me.common), ctx]));
+    for (k, (tag, j)) in [
+        (20u64, i.wrapping_sub(1)),
+        (30, i + 1),
+        (40, i.wrapping_sub(2)),
+        (50, i + 2),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let Some(of) = near[k] else {
+            out.push(f(tag, &[]));
+            continue;
+        };
+        out.push(f(tag + 1, &[of.lower]));
+        out.push(f(tag + 2, &[of.shape, me.shape]));
+        if tag <= 30 {
+            out.push(f(tag + 3, &[of.suffix3]));
+            out.push(f(tag + 5, &[listed[j].code(), listed[i].code()]));
+            out.push(f(
+                tag + 6,
+                &[
+                    u64::from(of.person),
+                    u64::from(of.place),
+                    u64::from(me.person),
+                ],
+            ));
+            out.push(f(tag + 8, &[u64::from(of.common), u64::from(me.common)]));
+        }
+        if tag == 30 {
+            out.push(f(tag + 7, &[of.gap]));
+        }
+    }
+}
+
+/// The features of word `i` that depend on the labels of the two words before it.
+pub fn label_features(
+    words: &[Word],
+    cache: &mut FactCache,
+    lists: &Lists,
+    i: usize,
+    prev: u8,
+    prev2: u8,
+    out: &mut Vec<u64>,
+) {
+    let me = cache.get(words, lists, i);
+    let (p, p2) = (prev as u64, prev2 as u64);
+    out.push(f(90, &[p]));
+    out.push(f(91, &[p, p2]));
+    out.push(f(92, &[p, me.lower]));
+    out.push(f(93, &[p, me.shape]));
+    out.push(f(94, &[p, u64::from(words[i].caps)]));
+}
+
+/// A feature from a tag and some values.
+fn f(tag: u64, values: &[u64]) -> u64 {
+    let mut x = tag.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for v in values {
+        x = (x ^ v).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        x ^= x >> 31;
+    }
+    x.wrapping_mul(0x94D0_49BB_1331_11EB) ^ (x >> 29)
+}
+
+fn h(tag: u64, bytes: &[u8]) -> u64 {
+    xxh3_64_with_seed(bytes, tag)
+}
+
+/// Gives every feature a per-language twin ("frustratingly easy domain adaptation"):
+/// the shared copy learns what holds in every language, the twin what holds in this
+/// one, so that a large English training set does not drown Russian and Ukrainian.
+pub fn per_language(out: &mut Vec<u64>, lang: &str) {
+    let lang_h = xxh3_64(lang.as_bytes());
+    let n = out.len();
+    for k in 0..n {
+        let twin = f(99, &[out[k], lang_h]);
+        out.push(twin);
+    }
+}

@@ -1,0 +1,92 @@
+//! The name lists the tagger consults: the keys ([`super::key`]) of person-name parts
+//! (rigour's 682,516 given-name and surname spellings across scripts) and of place
+//! names (GeoNames cities and regions, rigour territories), each stored as a sorted
+//! array of 32-bit key hashes and held as a hash set. `examples/ner_train.rs` makes
+//! them from `../shared/data/names/`.
+
+use rustc_hash::FxHashSet;
+use xxhash_rust::xxh3::xxh3_64;
+
+static PERSONS: &[u8] = include_bytes!("persons.bin");
+static PLACES: &[u8] = include_bytes!("places.bin");
+static COMMON: &[u8] = include_bytes!("common.bin");
+
+/// Two sets of key hashes, and one of lower-cased common words.
+pub struct Lists {
+    persons: FxHashSet<u32>,
+    places: FxHashSet<u32>,
+    /// Words the reference news writes in lower case at least as often as capitalised
+    /// (mayor, air, said): capitalised, they are rarely a name on their own.
+    common: FxHashSet<u32>,
+}
+
+impl Lists {
+    /// The lists baked into the binary.
+    pub fn baked() -> Lists {
+        Lists {
+            persons: decode(PERSONS),
+            places: decode(PLACES),
+            common: decode(COMMON),
+        }
+    }
+
+    /// Lists from keys (for training).
+    pub fn from_keys<'k>(
+        persons: impl Iterator<Item = &'k str>,
+        places: impl Iterator<Item = &'k str>,
+        common: impl Iterator<Item = &'k str>,
+    ) -> Lists {
+        let set = |keys: &mut dyn Iterator<Item = &'k str>| {
+            keys.filter(|k| !k.is_empty()).map(key_hash).collect()
+        };
+        Lists {
+            persons: set(&mut { persons }),
+            places: set(&mut { places }),
+            common: common.map(|w| word_hash(xxh3_64(w.as_bytes()))).collect(),
+        }
+    }
+
+    pub fn person(&self, key: &str) -> bool {
+        !key.is_empty() && self.persons.contains(&key_hash(key))
+    }
+
+    pub fn place(&self, key: &str) -> bool {
+        !key.is_empty() && self.places.contains(&key_hash(key))
+    }
+
+    /// Whether a lower-cased word (given as its xxh3 hash) is a common word.
+    pub fn common(&self, lower_hash: u64) -> bool {
+        self.common.contains(&word_hash(lower_hash))
+    }
+
+    /// The lists in their stored form (sorted little-endian u32), for writing out:
+    /// persons, places, common words.
+    pub fn encoded(&self) -> [Vec<u8>; 3] {
+        [
+            encode(&self.persons),
+            encode(&self.places),
+            encode(&self.common),
+        ]
+    }
+}
+
+fn word_hash(lower_hash: u64) -> u32 {
+    (lower_hash >> 32) as u32
+}
+
+fn key_hash(key: &str) -> u32 {
+    (xxh3_64(key.as_bytes()) >> 32) as u32
+}
+
+fn encode(set: &FxHashSet<u32>) -> Vec<u8> {
+    let mut hashes: Vec<u32> = set.iter().copied().collect();
+    hashes.sort_unstable();
+    hashes.iter().flat_map(|h| h.to_le_bytes()).collect()
+}
+
+fn decode(bytes: &[u8]) -> FxHashSet<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}

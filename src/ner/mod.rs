@@ -1,0 +1,321 @@
+//! Entity recognition: finds person, organisation and place names in a text whether or
+//! not the alias table lists them, and gives each a key that is the same across scripts
+//! and case forms (Буданова, Budanov → `budanov`). The one home of recognised names:
+//! indexing, search, passages and counts all call it.
+//!
+//! Stages: the analyzers' words ([`tokens`]) → the alias table's verdict on each word
+//! (a feature, not a rule) → an averaged perceptron over hashed features ([`features`],
+//! [`model`]) with weights baked into the binary → names → keys ([`key`]).
+
+pub mod features;
+pub mod key;
+pub mod lists;
+pub mod model;
+pub mod tokens;
+
+use std::sync::{Arc, OnceLock};
+
+use tantivy::tokenizer::TokenStream;
+
+use crate::analysis::{self, AliasTable, Kind, ENTITY_PREFIX};
+use features::Listed;
+use lists::Lists;
+use model::{Baked, Weights};
+use tokens::Word;
+
+/// The weights `examples/ner_train.rs` made (see the README, "Entities").
+static WEIGHTS: &[u8] = include_bytes!("weights.bin");
+
+/// A recognised name: byte offsets into the text, its kind and its key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Name {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+    pub key: String,
+}
+
+/// What a mark says of a recognised name: its kind and key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameRef {
+    pub kind: Kind,
+    pub key: String,
+}
+
+impl Name {
+    pub fn as_ref(&self) -> NameRef {
+        NameRef {
+            kind: self.kind,
+            key: self.key.clone(),
+        }
+    }
+}
+
+fn baked() -> &'static Baked {
+    static B: OnceLock<Baked> = OnceLock::new();
+    B.get_or_init(|| Baked::new(WEIGHTS).expect("src/ner/weights.bin is a Gazette tagger"))
+}
+
+/// The kind of a label's kind index.
+pub fn kind_of(index: u8) -> Kind {
+    match index {
+        0 => Kind::Person,
+        1 => Kind::Organisation,
+        _ => Kind::Place,
+    }
+}
+
+fn kind_index(kind: Kind) -> u8 {
+    match kind {
+        Kind::Person => 0,
+        Kind::Organisation => 1,
+        Kind::Place | Kind::Country => 2,
+    }
+}
+
+/// The alias table's entity spans in a text: (start, end, kind) in byte offsets.
+pub fn table_spans(text: &str, table: &Arc<AliasTable>) -> Vec<(usize, usize, Kind)> {
+    let mut spans = Vec::new();
+    let mut an = analysis::analyzer(table, analysis::NO_STEM);
+    let mut stream = an.token_stream(text);
+    while stream.advance() {
+        let t = stream.token();
+        if let Some(e) = t
+            .text
+            .strip_prefix(ENTITY_PREFIX)
+            .and_then(|id| table.entity(id))
+        {
+            spans.push((t.offset_from, t.offset_to, e.kind));
+        }
+    }
+    spans
+}
+
+/// What the tagger sees of a text: its words and the table's verdict on each, from the
+/// table's spans in it (in order).
+pub fn view<'a>(text: &'a str, spans: &[(usize, usize, Kind)]) -> (Vec<Word<'a>>, Vec<Listed>) {
+    let words = tokens::words(text);
+    let mut listed = Vec::with_capacity(words.len());
+    let mut s = 0;
+    for w in &words {
+        while s < spans.len() && spans[s].1 <= w.start {
+            s += 1;
+        }
+        listed.push(match spans.get(s) {
+            Some(&(from, to, kind)) if from <= w.start && w.end <= to => {
+                Listed::Yes(kind_index(kind), from == w.start)
+            }
+            _ => Listed::No,
+        });
+    }
+    (words, listed)
+}
+
+/// The names in `text`, written in language `lang` (an ISO 639-1 code; some features
+/// are per language), in order, given the table's spans in it ([`table_spans`]; the
+/// indexer has them from its own analysis).
+pub fn recognise(text: &str, lang: &str, spans: &[(usize, usize, Kind)]) -> Vec<Name> {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    let lists = LISTS.get_or_init(Lists::baked);
+    let (words, listed) = view(text, spans);
+    let labels = model::decode(baked(), text, &words, &listed, lists, lang);
+    names_of(text, &words, &labels, lists)
+}
+
+/// [`recognise`] with other weights and lists (for training).
+pub fn recognise_with(
+    weights: &dyn Weights,
+    lists: &Lists,
+    words: &[Word],
+    listed: &[Listed],
+    lang: &str,
+    text: &str,
+) -> Vec<Name> {
+    let labels = model::decode(weights, text, words, listed, lists, lang);
+    names_of(text, words, &labels, lists)
+}
+
+/// Whether a name of these words is kept: not a lone common word ("Mayor", "Air"
+/// capitalised at a sentence's start or in a headline).
+fn keep(words: &[Word], from: usize, to: usize, lists: &Lists) -> bool {
+    if from != to {
+        return true;
+    }
+    let lower = words[from].text.to_lowercase();
+    !lists.common(xxhash_rust::xxh3::xxh3_64(lower.as_bytes()))
+}
+
+fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists) -> Vec<Name> {
+    let mut out: Vec<Name> = Vec::new();
+    let mut open: Option<(usize, usize, u8)> = None;
+    let close = |open: &mut Option<(usize, usize, u8)>, out: &mut Vec<Name>| {
+        if let Some((from, to, kind)) = open.take() {
+            if !keep(words, from, to, lists) {
+                return;
+            }
+            let span = &text[words[from].start..words[to].end];
+            out.push(Name {
+                start: words[from].start,
+                end: words[to].end,
+                kind: kind_of(kind),
+                key: key::name_key(span),
+            });
+        }
+    };
+    for (i, &l) in labels.iter().enumerate() {
+        match model::label_kind(l) {
+            None => close(&mut open, &mut out),
+            Some(kind) => {
+                if model::label_begins(l) || open.is_none_or(|o| o.2 != kind) {
+                    close(&mut open, &mut out);
+                    open = Some((i, i, kind));
+                } else if let Some(o) = open.as_mut() {
+                    o.1 = i;
+                }
+            }
+        }
+    }
+    close(&mut open, &mut out);
+    out
+}
+
+/// The index terms of an article's names (the `names` field): each name's whole key
+/// (words joined by `_`) and each of its words' keys of three letters or more, so that
+/// `Budanov` finds "Кирило Буданов" and `entity:kiril_budanov` the whole name.
+pub fn index_terms<'a>(names: impl Iterator<Item = &'a Name>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if n.key.is_empty() {
+            continue;
+        }
+        out.push(n.key.replace(' ', "_"));
+        if n.key.contains(' ') {
+            out.extend(
+                n.key
+                    .split(' ')
+                    .filter(|w| w.chars().count() >= 3)
+                    .map(str::to_string),
+            );
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The one-letter code of a kind in the stored form.
+fn kind_code(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Person => "p",
+        Kind::Organisation => "o",
+        Kind::Place | Kind::Country => "l",
+    }
+}
+
+/// An article's names as the index stores them: compact JSON,
+/// `[[field, start, end, kind, key], ...]` with field 0 body, 1 title and kind
+/// `p`/`o`/`l`.
+pub fn encode(title: &[Name], body: &[Name]) -> Vec<u8> {
+    let rows: Vec<(u8, usize, usize, &str, &str)> = body
+        .iter()
+        .map(|n| (0, n))
+        .chain(title.iter().map(|n| (1, n)))
+        .map(|(f, n)| (f, n.start, n.end, kind_code(n.kind), n.key.as_str()))
+        .collect();
+    serde_json::to_vec(&rows).unwrap_or_default()
+}
+
+/// The stored names back: (title names, body names). Unreadable bytes give none (an
+/// index written before names were stored has none).
+pub fn decode(bytes: &[u8]) -> (Vec<Name>, Vec<Name>) {
+    let rows: Vec<(u8, usize, usize, String, String)> =
+        serde_json::from_slice(bytes).unwrap_or_default();
+    let (mut title, mut body) = (Vec::new(), Vec::new());
+    for (f, start, end, kind, key) in rows {
+        let kind = match kind.as_str() {
+            "p" => Kind::Person,
+            "o" => Kind::Organisation,
+            _ => Kind::Place,
+        };
+        let name = Name {
+            start,
+            end,
+            kind,
+            key,
+        };
+        if f == 1 {
+            title.push(name);
+        } else {
+            body.push(name);
+        }
+    }
+    (title, body)
+}
+
+/// Drops the names that overlap a table entity: the table's mark (with its id) wins.
+pub fn outside_table(names: Vec<Name>, spans: &[(usize, usize, Kind)]) -> Vec<Name> {
+    names
+        .into_iter()
+        .filter(|n| !spans.iter().any(|&(s, e, _)| s < n.end && n.start < e))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str, lang: &str) -> Vec<(String, Kind)> {
+        let table = AliasTable::builtin();
+        let spans = table_spans(text, &table);
+        outside_table(recognise(text, lang, &spans), &spans)
+            .into_iter()
+            .map(|n| (text[n.start..n.end].to_string(), n.kind))
+            .collect()
+    }
+
+    #[test]
+    fn the_shipped_tagger_finds_unlisted_names() {
+        let found = names(
+            "Начальник ГУР Кирило Буданов зустрівся з міністром Умєровим у Вашингтоні.",
+            "uk",
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(t, k)| t.contains("Буданов") && *k == Kind::Person),
+            "{found:?}"
+        );
+        let found = names("Regional governor Oleh Kiper said two people died.", "en");
+        assert!(
+            found.contains(&("Oleh Kiper".to_string(), Kind::Person)),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn stored_names_round_trip_and_index_by_word() {
+        let n = |start, end, kind, key: &str| Name {
+            start,
+            end,
+            kind,
+            key: key.into(),
+        };
+        let title = vec![n(0, 5, Kind::Organisation, "ksinhua")];
+        let body = vec![
+            n(3, 17, Kind::Person, "kiril budanov"),
+            n(20, 30, Kind::Place, "bahmut"),
+        ];
+        assert_eq!(
+            decode(&encode(&title, &body)),
+            (title.clone(), body.clone())
+        );
+        assert_eq!(
+            index_terms(title.iter().chain(&body)),
+            ["bahmut", "budanov", "kiril", "kiril_budanov", "ksinhua"]
+        );
+        // A name over a table entity gives way to it.
+        let kept = outside_table(body, &[(0, 4, Kind::Place)]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].key, "bahmut");
+    }
+}
