@@ -57,6 +57,7 @@ fuzz_target!(|data: &[u8]| {
             prefix: false,
             slop: 0,
             weight: 1.0,
+            key: String::new(),
         }];
         let Some(pf) = passage::Prefilter::new(&lits, Some("en"), &table) else {
             continue;

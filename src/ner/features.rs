@@ -32,8 +32,25 @@ impl Listed {
 /// after a name (which may continue it: "Ministry of Defence", "Пакистанською
 /// християнською асоціацією"). The others are outside every name; skipping them keeps
 /// recognition to a fraction of indexing.
-pub fn scored(words: &[Word], i: usize, prev_label: u8) -> bool {
-    prev_label != 0 || words[i].caps
+///
+/// A common word that opens a sentence ("The", "But", "Police") and is not followed by
+/// another capitalised word is skipped too: it is capitalised for the sentence's sake.
+/// That is half of the capitalised words of English news.
+pub fn scored(
+    words: &[Word],
+    cache: &mut FactCache,
+    lists: &Lists,
+    i: usize,
+    prev_label: u8,
+) -> bool {
+    if prev_label != 0 {
+        return true;
+    }
+    if !words[i].caps {
+        return false;
+    }
+    let me = cache.get(words, lists, i);
+    !(me.opens && me.common && !words.get(i + 1).is_some_and(|w| w.caps))
 }
 
 /// What the features need of one word, computed once.
@@ -69,14 +86,19 @@ impl<'t> FactCache<'t> {
     }
 
     /// Facts of word `i`.
-    fn get(&mut self, words: &[Word], lists: &Lists, i: usize) -> Facts {
+    pub fn get(&mut self, words: &[Word], lists: &Lists, i: usize) -> Facts {
         if let Some(f) = self.facts[i] {
             return f;
         }
         let w = &words[i];
         self.lower.clear();
-        self.lower
-            .extend(w.text.chars().flat_map(char::to_lowercase));
+        // Most words are lower case already: no case mapping for them.
+        if w.caps || w.text.chars().any(char::is_uppercase) {
+            self.lower
+                .extend(w.text.chars().flat_map(char::to_lowercase));
+        } else {
+            self.lower.push_str(w.text);
+        }
         let lower = &self.lower;
         let lower_h = xxh3_64(lower.as_bytes());
         let cut = lower.char_indices().rev().nth(2).map_or(0, |(b, _)| b);
@@ -85,8 +107,17 @@ impl<'t> FactCache<'t> {
         } else {
             (false, false)
         };
-        let (gap, newline) = w.gap(self.text);
-        let opens = i == 0 || newline || gap.contains(['.', '!', '?', ':', '"', '«', '“']);
+        // The gap's first three non-space characters (see `Word::gap`), in a stack
+        // buffer: no allocation per word.
+        let between = &self.text[w.gap_from..w.start];
+        let mut buf = [0u8; 12];
+        let mut len = 0;
+        for c in between.chars().filter(|c| !c.is_whitespace()).take(3) {
+            len += c.encode_utf8(&mut buf[len..]).len();
+        }
+        let gap = std::str::from_utf8(&buf[..len]).unwrap_or("");
+        let opens =
+            i == 0 || between.contains('\n') || gap.contains(['.', '!', '?', ':', '"', '«', '“']);
         let f = Facts {
             lower: lower_h,
             shape: xxh3_64(shape(w.text).as_bytes()),
@@ -153,12 +184,11 @@ pub fn static_features(
     let lower = cache.lower(words, i);
     let lang_h = xxh3_64(lang.as_bytes());
     let ctx = u64::from(me.opens) | u64::from(w.caps) << 1;
+    // The word's own features, each with a per-language twin.
     out.push(f(1, &[]));
     out.push(f(2, &[me.lower]));
     out.push(f(3, &[me.shape]));
-    out.push(f(4, &[me.shape, lang_h]));
     out.push(f(5, &[me.suffix3]));
-    out.push(f(6, &[me.suffix3, lang_h]));
     for (tag, k) in [(7, 2), (8, 4)] {
         if let Some((b, _)) = lower.char_indices().rev().nth(k - 1) {
             out.push(h(tag, &lower.as_bytes()[b..]));
@@ -168,11 +198,12 @@ pub fn static_features(
         out.push(h(9, &lower.as_bytes()[..b]));
     }
     out.push(f(10, &[ctx]));
+    out.push(f(14, &[u64::from(me.person), u64::from(me.place), ctx]));
+    per_language(out, lang_h);
+    // Shared only.
     out.push(f(11, &[me.gap, ctx]));
     out.push(f(12, &[me.gap, me.shape]));
     out.push(f(13, &[listed[i].code(), ctx]));
-    out.push(f(14, &[u64::from(me.person), u64::from(me.place), ctx]));
-    out.push(f(15, &[u64::from(me.person), u64::from(me.place), lang_h]));
     out.push(f(16, &[u64::from(me.common), ctx]));
     for (k, (tag, j)) in [
         (20u64, i.wrapping_sub(1)),
@@ -241,11 +272,11 @@ fn h(tag: u64, bytes: &[u8]) -> u64 {
     xxh3_64_with_seed(bytes, tag)
 }
 
-/// Gives every feature a per-language twin ("frustratingly easy domain adaptation"):
-/// the shared copy learns what holds in every language, the twin what holds in this
-/// one, so that a large English training set does not drown Russian and Ukrainian.
-pub fn per_language(out: &mut Vec<u64>, lang: &str) {
-    let lang_h = xxh3_64(lang.as_bytes());
+/// Gives every feature so far a per-language twin ("frustratingly easy domain
+/// adaptation"): the shared copy learns what holds in every language, the twin what
+/// holds in this one, so that a large English training set does not drown Russian and
+/// Ukrainian.
+fn per_language(out: &mut Vec<u64>, lang_h: u64) {
     let n = out.len();
     for k in 0..n {
         let twin = f(99, &[out[k], lang_h]);

@@ -23,8 +23,26 @@ const ENDINGS: &[&str] = &[
 /// Stems shorter than this keep their ending (Ли, Ма).
 const MIN_STEM: usize = 3;
 
-/// The key of a whole name: its words' keys, space-separated.
+/// The key of a whole name: its words' keys, space-separated. Keys are cached per
+/// thread by the name's hash: an archive names the same people again and again.
 pub fn name_key(name: &str) -> String {
+    use std::cell::RefCell;
+    thread_local! {
+        static KEYS: RefCell<rustc_hash::FxHashMap<u64, String>> = RefCell::default();
+    }
+    let h = xxhash_rust::xxh3::xxh3_64(name.as_bytes());
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() > 100_000 {
+            keys.clear();
+        }
+        keys.entry(h)
+            .or_insert_with(|| compute_name_key(name))
+            .clone()
+    })
+}
+
+fn compute_name_key(name: &str) -> String {
     let mut seg = WordTokenizer::default();
     let mut stream = seg.token_stream(name);
     let mut out = String::new();

@@ -3,7 +3,7 @@
 //! (`examples/ner_train.rs` drives it); the product only decodes, with weights baked
 //! into the binary as 16-bit integers.
 
-use super::features::{label_features, per_language, scored, static_features, FactCache, Listed};
+use super::features::{label_features, scored, static_features, FactCache, Listed};
 use super::lists::Lists;
 use super::tokens::Word;
 
@@ -113,10 +113,9 @@ impl Training {
         let (mut prev, mut prev2) = (0u8, 0u8);
         let mut errors = 0;
         for (i, &truth) in gold.iter().enumerate().take(words.len()) {
-            let best = if scored(words, i, prev) {
+            let best = if scored(words, &mut cache, lists, i, prev) {
                 static_features(words, listed, lists, &mut cache, lang, i, &mut feats);
                 label_features(words, &mut cache, lists, i, prev, prev2, &mut feats);
-                per_language(&mut feats, lang);
                 let best = best_label(self, &feats, prev);
                 if best != truth {
                     for &f in &feats {
@@ -195,10 +194,9 @@ pub fn decode(
     let mut out = Vec::with_capacity(words.len());
     let (mut prev, mut prev2) = (0u8, 0u8);
     for i in 0..words.len() {
-        let best = if scored(words, i, prev) {
+        let best = if scored(words, &mut cache, lists, i, prev) {
             static_features(words, listed, lists, &mut cache, lang, i, &mut feats);
             label_features(words, &mut cache, lists, i, prev, prev2, &mut feats);
-            per_language(&mut feats, lang);
             best_label(weights, &feats, prev)
         } else {
             0
