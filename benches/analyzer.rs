@@ -79,11 +79,11 @@ fn bench(c: &mut Criterion) {
                 n
             })
         });
-        // Entity recognition as the indexer runs it: after the analysis, given the
-        // table's spans (computed once here, outside the loop).
+        // Entity recognition as the indexer runs it: after the analysis, given its
+        // words (analysed once here, outside the loop).
         let spans: Vec<_> = texts
             .iter()
-            .map(|t| gazette::ner::table_spans(t, &table))
+            .map(|t| gazette::ner::analyse(t, &table))
             .collect();
         group.bench_function("gazette entity recognition", |b| {
             b.iter(|| {

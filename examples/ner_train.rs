@@ -14,7 +14,8 @@
 //!
 //! Scoring follows the data's README: a gold span (not nested) is found when a mark of
 //! the same kind overlaps it; a mark is correct when it overlaps a gold span of its
-//! kind; strict figures need the same start and end.
+//! kind; strict figures need the same start and end. The marks are what a passage
+//! shows: the alias table's entities and the recognised names outside them.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ use gazette::ner::key::word_key;
 use gazette::ner::lists::Lists;
 use gazette::ner::model::Training;
 use gazette::ner::tokens::{words, Word};
-use gazette::ner::{recognise_with, table_spans, view};
+use gazette::ner::{analyse, outside_table, recognise_with, table_spans, view, Name};
 use gazette::reader::{read_file, Article, Format};
 
 const EPOCHS: usize = 8;
@@ -113,19 +114,23 @@ struct Prepared<'a> {
     words: Vec<Word<'a>>,
     listed: Vec<Listed>,
     gold: Vec<u8>,
+    /// The alias table's entity spans: marks as much as the tagger's.
+    table: Vec<(usize, usize, Kind)>,
 }
 
 fn prepare<'a>(docs: &'a [Doc], table: &Arc<AliasTable>) -> Vec<Prepared<'a>> {
     docs.iter()
         .map(|d| {
-            let spans = table_spans(&d.text, table);
-            let (words, listed) = view(&d.text, &spans);
+            let analysed = analyse(&d.text, table);
+            let spans = table_spans(&analysed);
+            let (words, listed) = view(&d.text, &analysed);
             let gold = labels(&words, &d.spans);
             Prepared {
                 doc: d,
                 words,
                 listed,
                 gold,
+                table: spans,
             }
         })
         .collect()
@@ -182,7 +187,21 @@ type Score = HashMap<Kind, [usize; 5]>;
 
 fn score(model: &Training, lists: &Lists, set: &[Prepared], into: &mut Score) {
     for p in set {
-        let names = recognise_with(model, lists, &p.words, &p.listed, &p.doc.lang, &p.doc.text);
+        // What a passage marks: the table's entities (a country is a place) and the
+        // recognised names outside them.
+        let recognised =
+            recognise_with(model, lists, &p.words, &p.listed, &p.doc.lang, &p.doc.text);
+        let mut names = outside_table(recognised, &p.table);
+        names.extend(p.table.iter().map(|&(start, end, kind)| Name {
+            start,
+            end,
+            kind: if kind == Kind::Country {
+                Kind::Place
+            } else {
+                kind
+            },
+            key: String::new(),
+        }));
         for &(s, t, kind) in &p.doc.spans {
             let c = into.entry(kind).or_default();
             c[1] += 1;

@@ -449,31 +449,30 @@ impl DocBuilder {
         let mut salient: Vec<u32> = Vec::new();
         let mut term = String::new();
         let mut title_terms = String::with_capacity(article.title.len() + 16);
-        // The table's entity spans, for recognition (which marks only what the table
-        // does not, and takes the table's verdict as a feature).
+        // The analysed words (with the table's entities), for recognition: the tagger
+        // reads the analyzer's words rather than segmenting the text again, and marks
+        // only what the table does not.
         let table = &self.table;
-        let mut spans: Vec<(usize, usize, analysis::Kind)> = Vec::new();
-        let entity_span = |t: &tantivy::tokenizer::Token, spans: &mut Vec<_>| {
-            if let Some(e) = t
-                .text
-                .strip_prefix(analysis::ENTITY_PREFIX)
-                .and_then(|id| table.entity(id))
-            {
-                spans.push((t.offset_from, t.offset_to, e.kind));
-            }
+        let mut words: Vec<ner::Analysed> = Vec::new();
+        let word_of = |t: &tantivy::tokenizer::Token| ner::Analysed {
+            start: t.offset_from,
+            end: t.offset_to,
+            entity: ner::entity_kind(table, &t.text),
         };
         terms::write_terms(
             &mut analyzer.token_stream(&article.title),
             &mut title_terms,
             &mut |t| {
                 salient.extend(similar::salient_hash(&article.title, t, &mut term));
-                entity_span(t, &mut spans);
+                words.push(word_of(t));
             },
         );
         let title_exact = self.exact.take();
-        let title_names =
-            ner::outside_table(ner::recognise(&article.title, lang.code(), &spans), &spans);
-        spans.clear();
+        let title_names = ner::outside_table(
+            ner::recognise(&article.title, lang.code(), &words),
+            &ner::table_spans(&words),
+        );
+        words.clear();
         let mut body_terms = String::with_capacity(article.body.len() + 16);
         terms::write_terms(
             &mut analyzer.token_stream(&article.body),
@@ -482,12 +481,14 @@ impl DocBuilder {
                 if t.offset_to <= lead_end {
                     salient.extend(similar::salient_hash(&article.body, t, &mut term));
                 }
-                entity_span(t, &mut spans);
+                words.push(word_of(t));
             },
         );
         let body_exact = self.exact.take();
-        let body_names =
-            ner::outside_table(ner::recognise(&article.body, lang.code(), &spans), &spans);
+        let body_names = ner::outside_table(
+            ner::recognise(&article.body, lang.code(), &words),
+            &ner::table_spans(&words),
+        );
         let signature = similar::Signature::from_hashes(salient);
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &article.id);

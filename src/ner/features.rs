@@ -8,7 +8,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::key::word_key;
 use super::lists::Lists;
-use super::tokens::{shape, Word};
+use super::tokens::Word;
 
 /// What the alias table says of a word: part of a listed entity of some kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -36,13 +36,20 @@ impl Listed {
 /// A common word that opens a sentence ("The", "But", "Police") and is not followed by
 /// another capitalised word is skipped too: it is capitalised for the sentence's sake.
 /// That is half of the capitalised words of English news.
+///
+/// Words of a table entity are skipped as well: a recognised name over them gives way
+/// to the table's mark anyway (`ner::outside_table`).
 pub fn scored(
     words: &[Word],
+    listed: &[Listed],
     cache: &mut FactCache,
     lists: &Lists,
     i: usize,
     prev_label: u8,
 ) -> bool {
+    if listed[i] != Listed::No {
+        return false;
+    }
     if prev_label != 0 {
         return true;
     }
@@ -120,7 +127,7 @@ impl<'t> FactCache<'t> {
             i == 0 || between.contains('\n') || gap.contains(['.', '!', '?', ':', '"', '«', '“']);
         let f = Facts {
             lower: lower_h,
-            shape: xxh3_64(shape(w.text).as_bytes()),
+            shape: shape_hash(w.text),
             suffix3: xxh3_64(&lower.as_bytes()[cut..]),
             gap: xxh3_64(gap.as_bytes()),
             opens,
@@ -166,6 +173,39 @@ fn listed_in(lists: &Lists, lower_h: u64, word: &str) -> (bool, bool) {
     })
 }
 
+/// The hash of a word's shape ([`shape`]), made in a stack buffer.
+fn shape_hash(word: &str) -> u64 {
+    let mut buf = [0u8; 48];
+    let mut len = 0;
+    let mut last = '\0';
+    let mut run = 0;
+    for c in word.chars() {
+        let s = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else {
+            c
+        };
+        if s == last {
+            run += 1;
+            if run >= 2 {
+                continue;
+            }
+        } else {
+            run = 0;
+            last = s;
+        }
+        if len + 4 > buf.len() {
+            break;
+        }
+        len += s.encode_utf8(&mut buf[len..]).len();
+    }
+    xxh3_64(&buf[..len])
+}
+
 /// The features of word `i` that do not depend on the labels.
 pub fn static_features(
     words: &[Word],
@@ -178,8 +218,8 @@ pub fn static_features(
 ) {
     out.clear();
     let w = &words[i];
-    let near: [Option<Facts>; 4] = [i.wrapping_sub(1), i + 1, i.wrapping_sub(2), i + 2]
-        .map(|j| (j < words.len()).then(|| cache.get(words, lists, j)));
+    let near: [Option<Facts>; 2] =
+        [i.wrapping_sub(1), i + 1].map(|j| (j < words.len()).then(|| cache.get(words, lists, j)));
     let me = cache.get(words, lists, i);
     let lower = cache.lower(words, i);
     let lang_h = xxh3_64(lang.as_bytes());
@@ -205,14 +245,9 @@ pub fn static_features(
     out.push(f(12, &[me.gap, me.shape]));
     out.push(f(13, &[listed[i].code(), ctx]));
     out.push(f(16, &[u64::from(me.common), ctx]));
-    for (k, (tag, j)) in [
-        (20u64, i.wrapping_sub(1)),
-        (30, i + 1),
-        (40, i.wrapping_sub(2)),
-        (50, i + 2),
-    ]
-    .into_iter()
-    .enumerate()
+    for (k, (tag, j)) in [(20u64, i.wrapping_sub(1)), (30, i + 1)]
+        .into_iter()
+        .enumerate()
     {
         let Some(of) = near[k] else {
             out.push(f(tag, &[]));
@@ -220,7 +255,7 @@ pub fn static_features(
         };
         out.push(f(tag + 1, &[of.lower]));
         out.push(f(tag + 2, &[of.shape, me.shape]));
-        if tag <= 30 {
+        {
             out.push(f(tag + 3, &[of.suffix3]));
             out.push(f(tag + 5, &[listed[j].code(), listed[i].code()]));
             out.push(f(

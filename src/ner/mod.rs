@@ -17,7 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 use tantivy::tokenizer::TokenStream;
 
-use crate::analysis::{self, AliasTable, Kind, ENTITY_PREFIX};
+use crate::analysis::{self, AliasTable, Kind};
 use features::Listed;
 use lists::Lists;
 use model::{Baked, Weights};
@@ -73,51 +73,77 @@ fn kind_index(kind: Kind) -> u8 {
     }
 }
 
-/// The alias table's entity spans in a text: (start, end, kind) in byte offsets.
-pub fn table_spans(text: &str, table: &Arc<AliasTable>) -> Vec<(usize, usize, Kind)> {
-    let mut spans = Vec::new();
+/// A word as the analyzer gave it: its bytes, and the table entity's kind when it is
+/// one (a multi-word name is one word here: "Vitali Klitschko").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Analysed {
+    pub start: usize,
+    pub end: usize,
+    pub entity: Option<Kind>,
+}
+
+/// The kind of the entity an index term stands for, if it is an entity term.
+pub fn entity_kind(table: &AliasTable, term: &str) -> Option<Kind> {
+    table.entity_of_term(term).map(|e| e.kind)
+}
+
+/// A text's words as the alias-aware analyzer splits them. The indexer has them from
+/// its own analysis (see `index::DocBuilder`); this is for everything else.
+pub fn analyse(text: &str, table: &Arc<AliasTable>) -> Vec<Analysed> {
+    let mut out = Vec::new();
     let mut an = analysis::analyzer(table, analysis::NO_STEM);
     let mut stream = an.token_stream(text);
     while stream.advance() {
         let t = stream.token();
-        if let Some(e) = t
-            .text
-            .strip_prefix(ENTITY_PREFIX)
-            .and_then(|id| table.entity(id))
-        {
-            spans.push((t.offset_from, t.offset_to, e.kind));
-        }
+        out.push(Analysed {
+            start: t.offset_from,
+            end: t.offset_to,
+            entity: entity_kind(table, &t.text),
+        });
     }
-    spans
+    out
 }
 
-/// What the tagger sees of a text: its words and the table's verdict on each, from the
-/// table's spans in it (in order).
-pub fn view<'a>(text: &'a str, spans: &[(usize, usize, Kind)]) -> (Vec<Word<'a>>, Vec<Listed>) {
-    let words = tokens::words(text);
-    let mut listed = Vec::with_capacity(words.len());
-    let mut s = 0;
-    for w in &words {
-        while s < spans.len() && spans[s].1 <= w.start {
-            s += 1;
-        }
-        listed.push(match spans.get(s) {
-            Some(&(from, to, kind)) if from <= w.start && w.end <= to => {
-                Listed::Yes(kind_index(kind), from == w.start)
-            }
-            _ => Listed::No,
+/// The table's entity spans among analysed words: (start, end, kind).
+pub fn table_spans(words: &[Analysed]) -> Vec<(usize, usize, Kind)> {
+    words
+        .iter()
+        .filter_map(|w| w.entity.map(|k| (w.start, w.end, k)))
+        .collect()
+}
+
+/// What the tagger sees of a text: its words and the table's verdict on each. The
+/// words are the analyzer's, so the text is segmented once.
+pub fn view<'a>(text: &'a str, analysed: &[Analysed]) -> (Vec<Word<'a>>, Vec<Listed>) {
+    let mut words = Vec::with_capacity(analysed.len());
+    let mut listed = Vec::with_capacity(analysed.len());
+    let mut prev_end = 0;
+    for a in analysed {
+        let Some(t) = text.get(a.start..a.end) else {
+            continue;
+        };
+        words.push(Word {
+            start: a.start,
+            end: a.end,
+            text: t,
+            gap_from: prev_end.min(a.start),
+            caps: tokens::capitalised(t),
         });
+        listed.push(match a.entity {
+            Some(kind) => Listed::Yes(kind_index(kind), true),
+            None => Listed::No,
+        });
+        prev_end = a.end;
     }
     (words, listed)
 }
 
 /// The names in `text`, written in language `lang` (an ISO 639-1 code; some features
-/// are per language), in order, given the table's spans in it ([`table_spans`]; the
-/// indexer has them from its own analysis).
-pub fn recognise(text: &str, lang: &str, spans: &[(usize, usize, Kind)]) -> Vec<Name> {
+/// are per language), in order, given its analysed words ([`analyse`]).
+pub fn recognise(text: &str, lang: &str, analysed: &[Analysed]) -> Vec<Name> {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     let lists = LISTS.get_or_init(Lists::baked);
-    let (words, listed) = view(text, spans);
+    let (words, listed) = view(text, analysed);
     let labels = model::decode(baked(), text, &words, &listed, lists, lang);
     names_of(text, &words, &labels, lists)
 }
@@ -266,8 +292,8 @@ mod tests {
 
     fn names(text: &str, lang: &str) -> Vec<(String, Kind)> {
         let table = AliasTable::builtin();
-        let spans = table_spans(text, &table);
-        outside_table(recognise(text, lang, &spans), &spans)
+        let words = analyse(text, &table);
+        outside_table(recognise(text, lang, &words), &table_spans(&words))
             .into_iter()
             .map(|n| (text[n.start..n.end].to_string(), n.kind))
             .collect()

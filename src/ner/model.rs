@@ -113,7 +113,7 @@ impl Training {
         let (mut prev, mut prev2) = (0u8, 0u8);
         let mut errors = 0;
         for (i, &truth) in gold.iter().enumerate().take(words.len()) {
-            let best = if scored(words, &mut cache, lists, i, prev) {
+            let best = if scored(words, listed, &mut cache, lists, i, prev) {
                 static_features(words, listed, lists, &mut cache, lang, i, &mut feats);
                 label_features(words, &mut cache, lists, i, prev, prev2, &mut feats);
                 let best = best_label(self, &feats, prev);
@@ -194,7 +194,7 @@ pub fn decode(
     let mut out = Vec::with_capacity(words.len());
     let (mut prev, mut prev2) = (0u8, 0u8);
     for i in 0..words.len() {
-        let best = if scored(words, &mut cache, lists, i, prev) {
+        let best = if scored(words, listed, &mut cache, lists, i, prev) {
             static_features(words, listed, lists, &mut cache, lang, i, &mut feats);
             label_features(words, &mut cache, lists, i, prev, prev2, &mut feats);
             best_label(weights, &feats, prev)
