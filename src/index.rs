@@ -22,7 +22,7 @@ use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]

@@ -23,6 +23,7 @@ pub mod passage;
 pub mod reader;
 pub mod roots;
 pub mod search;
+pub mod show;
 pub mod similar;
 
 pub use error::{Error, Result};

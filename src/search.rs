@@ -617,12 +617,17 @@ impl<'a> Cutter<'a> {
 }
 
 /// An article's recognised names as stored: (title's, body's).
-type StoredNames = (Vec<ner::Name>, Vec<ner::Name>);
+pub(crate) type StoredNames = (Vec<ner::Name>, Vec<ner::Name>);
 
 /// A passage's table entity marks (relative to the passage at `from..to` of its field)
 /// with the recognised names inside it added, except where the table marks the same
 /// words: the table's mark, with its id, wins. In order.
-fn with_names(mut marks: Vec<Mark>, names: &[ner::Name], from: usize, to: usize) -> Vec<Mark> {
+pub(crate) fn with_names(
+    mut marks: Vec<Mark>,
+    names: &[ner::Name],
+    from: usize,
+    to: usize,
+) -> Vec<Mark> {
     let table_marks = marks.len();
     for n in names {
         if n.start < from || n.end > to {
@@ -1008,6 +1013,14 @@ fn rewrite_names(ast: &mut UserInputAst, gi: &GazetteIndex, cross_script: bool) 
                     };
                 }
                 None | Some("title" | "body") if cross_script && !l.prefix => {
+                    // Only a word written as a name (capitalised, or in another script
+                    // than Latin) whose key some recognised name has: a common word
+                    // typed in lower case costs the query nothing.
+                    let as_name = l.phrase.chars().next().is_some_and(char::is_uppercase)
+                        || !l.phrase.is_ascii();
+                    if !as_name {
+                        return;
+                    }
                     let in_table = analysis::analyze(
                         &mut analysis::analyzer(&gi.table, analysis::NO_STEM),
                         &l.phrase,
@@ -1017,7 +1030,12 @@ fn rewrite_names(ast: &mut UserInputAst, gi: &GazetteIndex, cross_script: bool) 
                     if in_table {
                         return;
                     }
-                    if let Some(key) = name_query_key(&l.phrase) {
+                    let known = |key: &str| {
+                        let term = Term::from_field_text(gi.fields.names, &key.replace(' ', "_"));
+                        gi.searcher()
+                            .is_ok_and(|s| s.doc_freq(&term).unwrap_or(0) > 0)
+                    };
+                    if let Some(key) = name_query_key(&l.phrase).filter(|k| known(k)) {
                         let names = UserInputAst::Boost(
                             Box::new(literal("names", key.replace(' ', "_"))),
                             NAME_KEY_BOOST.into(),
@@ -1132,11 +1150,13 @@ fn literals(
             .unwrap_or(0) as f32;
         let weight = (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(0.05);
         // A literal the table knows needs no recognised names to match across scripts.
-        let key = if names && !terms.iter().any(|t| t.starts_with(analysis::ENTITY_PREFIX)) {
-            name_query_key(&phrase).unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let as_name = phrase.chars().next().is_some_and(char::is_uppercase) || !phrase.is_ascii();
+        let key =
+            if names && as_name && !terms.iter().any(|t| t.starts_with(analysis::ENTITY_PREFIX)) {
+                name_query_key(&phrase).unwrap_or_default()
+            } else {
+                String::new()
+            };
         out.push(Literal {
             terms,
             prefix,
@@ -1148,7 +1168,7 @@ fn literals(
     out
 }
 
-fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+pub(crate) fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .unwrap_or_default()
@@ -1161,7 +1181,7 @@ fn opt_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<Stri
         .map(str::to_string)
 }
 
-fn meta_of(f: &Fields, doc: &TantivyDocument) -> ArticleMeta {
+pub(crate) fn meta_of(f: &Fields, doc: &TantivyDocument) -> ArticleMeta {
     ArticleMeta {
         id: text_of(doc, f.id),
         title: text_of(doc, f.title_text),

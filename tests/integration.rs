@@ -6,6 +6,7 @@ mod util;
 mod aliases;
 mod cli;
 mod entities;
+mod formats;
 mod jobs;
 mod reliability;
 mod search;

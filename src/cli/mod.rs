@@ -7,6 +7,7 @@ mod aliases;
 mod index;
 mod roots;
 mod search;
+mod show;
 mod stats;
 
 use std::io::{self, IsTerminal};
@@ -23,6 +24,7 @@ pub use aliases::AliasesArgs;
 pub use index::IndexArgs;
 pub use roots::RootsArgs;
 pub use search::{SearchArgs, SortBy};
+pub use show::ShowArgs;
 pub use stats::StatsArgs;
 
 /// Exit codes, in one place.
@@ -75,6 +77,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index and print ranked passages.
     Search(SearchArgs),
+    /// Print one article whole, with its entities marked.
+    Show(ShowArgs),
     /// Show what the index holds.
     Stats(StatsArgs),
     /// List the folders and files the index is built from, or remove one with its articles.
@@ -91,6 +95,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
         Command::Index(args) => index::run(&cli, args, table),
         Command::Search(args) => search::run(&cli, args, table, color),
+        Command::Show(args) => show::run(&cli, args, table, color),
         Command::Stats(args) => stats::run(&cli, args, table),
         Command::Roots(args) => roots::run(&cli, args, table),
         Command::Aliases(args) => aliases::run(args, &table),
@@ -102,7 +107,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or("unknown cause");
         Err(match &cli.command {
-            Command::Search(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
+            Command::Search(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
                 "index {}: damaged or unreadable ({what}); rebuild it with `gazette index --rebuild`",
                 cli.index.display()
             ),

@@ -230,46 +230,62 @@ pub fn index_terms<'a>(names: impl Iterator<Item = &'a Name>) -> Vec<String> {
 }
 
 /// The one-letter code of a kind in the stored form.
-fn kind_code(kind: Kind) -> &'static str {
+fn kind_code(kind: Kind) -> u8 {
     match kind {
-        Kind::Person => "p",
-        Kind::Organisation => "o",
-        Kind::Place | Kind::Country => "l",
+        Kind::Person => b'p',
+        Kind::Organisation => b'o',
+        Kind::Place | Kind::Country => b'l',
     }
 }
 
-/// An article's names as the index stores them: compact JSON,
-/// `[[field, start, end, kind, key], ...]` with field 0 body, 1 title and kind
-/// `p`/`o`/`l`.
+/// An article's names as the index stores them: per name, its field (0 body, 1 title),
+/// start and end (u32 little-endian), kind (`p`, `o`, `l`), then its key's length (u16)
+/// and bytes. Binary because search decodes it for every article it cuts passages from.
 pub fn encode(title: &[Name], body: &[Name]) -> Vec<u8> {
-    let rows: Vec<(u8, usize, usize, &str, &str)> = body
+    let mut out = Vec::new();
+    for (field, n) in body
         .iter()
-        .map(|n| (0, n))
-        .chain(title.iter().map(|n| (1, n)))
-        .map(|(f, n)| (f, n.start, n.end, kind_code(n.kind), n.key.as_str()))
-        .collect();
-    serde_json::to_vec(&rows).unwrap_or_default()
+        .map(|n| (0u8, n))
+        .chain(title.iter().map(|n| (1u8, n)))
+    {
+        let key = &n.key.as_bytes()[..n.key.len().min(u16::MAX as usize)];
+        out.push(field);
+        out.extend_from_slice(&(n.start as u32).to_le_bytes());
+        out.extend_from_slice(&(n.end as u32).to_le_bytes());
+        out.push(kind_code(n.kind));
+        out.extend_from_slice(&(key.len() as u16).to_le_bytes());
+        out.extend_from_slice(key);
+    }
+    out
 }
 
-/// The stored names back: (title names, body names). Unreadable bytes give none (an
-/// index written before names were stored has none).
+/// The stored names back: (title names, body names). Bytes that do not parse end the
+/// list: what parsed is kept.
 pub fn decode(bytes: &[u8]) -> (Vec<Name>, Vec<Name>) {
-    let rows: Vec<(u8, usize, usize, String, String)> =
-        serde_json::from_slice(bytes).unwrap_or_default();
     let (mut title, mut body) = (Vec::new(), Vec::new());
-    for (f, start, end, kind, key) in rows {
-        let kind = match kind.as_str() {
-            "p" => Kind::Person,
-            "o" => Kind::Organisation,
+    let mut at = 0;
+    while at + 12 <= bytes.len() {
+        let u32_at =
+            |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let field = bytes[at];
+        let (start, end) = (u32_at(at + 1) as usize, u32_at(at + 5) as usize);
+        let kind = match bytes[at + 9] {
+            b'p' => Kind::Person,
+            b'o' => Kind::Organisation,
             _ => Kind::Place,
         };
+        let len = u16::from_le_bytes([bytes[at + 10], bytes[at + 11]]) as usize;
+        let Some(key) = bytes.get(at + 12..at + 12 + len) else {
+            break;
+        };
+        at += 12 + len;
         let name = Name {
             start,
             end,
             kind,
-            key,
+            key: String::from_utf8_lossy(key).into_owned(),
         };
-        if f == 1 {
+        if field == 1 {
             title.push(name);
         } else {
             body.push(name);

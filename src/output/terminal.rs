@@ -13,8 +13,9 @@ use termcolor::{Color, ColorSpec, WriteColor};
 use super::Printer;
 use crate::analysis::normalize::{normalize, Fold};
 use crate::analysis::{AliasTable, Kind};
-use crate::passage::Field;
+use crate::passage::{Field, Mark};
 use crate::search::{Hit, SearchResults};
+use crate::show::Shown;
 
 /// Prints hits for people.
 pub struct TerminalPrinter<W> {
@@ -34,10 +35,21 @@ impl<W: WriteColor> TerminalPrinter<W> {
     }
 
     fn passage(&mut self, hit: &Hit) -> io::Result<()> {
-        let text = hit.text.as_str();
+        self.marked(&hit.text, &hit.matches, &hit.entities, true)?;
+        writeln!(self.out)
+    }
+
+    /// Writes `text` with its matches and entities styled; `flat` puts it on one line.
+    fn marked(
+        &mut self,
+        text: &str,
+        matches: &[Mark],
+        entities: &[Mark],
+        flat: bool,
+    ) -> io::Result<()> {
         let table = self.table.clone();
         let mut cuts: Vec<usize> = vec![0, text.len()];
-        for m in hit.matches.iter().chain(&hit.entities) {
+        for m in matches.iter().chain(entities) {
             cuts.push(m.start);
             cuts.push(m.end);
         }
@@ -45,8 +57,8 @@ impl<W: WriteColor> TerminalPrinter<W> {
         cuts.dedup();
         for w in cuts.windows(2) {
             let (s, e) = (w[0], w[1]);
-            let matched = hit.matches.iter().any(|m| m.start <= s && e <= m.end);
-            let mark = hit.entities.iter().find(|m| m.start <= s && e <= m.end);
+            let matched = matches.iter().any(|m| m.start <= s && e <= m.end);
+            let mark = entities.iter().find(|m| m.start <= s && e <= m.end);
             let entity = mark.and_then(|m| Some((m, table.entity(m.entity.as_deref()?)?)));
             // A recognised name is styled as a table entity of its kind.
             let kind = entity
@@ -62,7 +74,13 @@ impl<W: WriteColor> TerminalPrinter<W> {
             if let Some(kind) = kind {
                 spec.set_fg(Some(kind_color(kind)));
             }
-            self.styled(&spec, &text[s..e])?;
+            if flat {
+                self.styled(&spec, &text[s..e])?;
+            } else {
+                self.out.set_color(&spec)?;
+                self.out.write_all(&text.as_bytes()[s..e])?;
+                self.out.reset()?;
+            }
             if let Some((m, ent)) = entity {
                 let spelled = &text[m.start..m.end];
                 if m.end == e && !same_name(spelled, &ent.name) {
@@ -72,7 +90,31 @@ impl<W: WriteColor> TerminalPrinter<W> {
                 }
             }
         }
-        writeln!(self.out)
+        Ok(())
+    }
+
+    /// Prints one whole article (`gazette show`): title, metadata, id, then the body
+    /// with its entities marked, line breaks kept.
+    pub fn article(&mut self, shown: &Shown) -> io::Result<()> {
+        let a = &shown.meta;
+        self.marked(&a.title, &[], &shown.title_entities, true)?;
+        writeln!(self.out)?;
+        let mut meta: Vec<String> = Vec::new();
+        meta.extend(a.source.clone());
+        meta.extend(a.date.clone());
+        meta.push(a.lang.to_string());
+        meta.push(a.path.clone());
+        meta.extend(a.url.clone());
+        let mut dim = ColorSpec::new();
+        dim.set_dimmed(true);
+        self.styled(&dim, &meta.join(" · "))?;
+        writeln!(self.out)?;
+        self.styled(&dim, &format!("id {}", a.id))?;
+        writeln!(self.out)?;
+        writeln!(self.out)?;
+        self.marked(&shown.body, &[], &shown.body_entities, false)?;
+        writeln!(self.out)?;
+        self.out.flush()
     }
 }
 
