@@ -2,7 +2,8 @@
 //! against tantivy's default analyzer (`SimpleTokenizer`, `RemoveLongFilter(40)`,
 //! `LowerCaser`), on the bundled corpus so that it runs on a fresh clone:
 //! `cargo bench --bench analyzer`. Entity recognition, which the indexer runs after the
-//! analysis, is measured on the same texts.
+//! analysis, is measured on the same texts, and so is reading them in each format and
+//! compression.
 
 use std::hint::black_box;
 use std::io::BufRead;
@@ -98,9 +99,64 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// Reading throughput of the formats and compressions, on the bundled English corpus
+/// written as JSON Lines (plain, gzip, zstd, bzip2) and as CSV: MB/s of article text
+/// read into `Article`s.
+fn readers(c: &mut Criterion) {
+    use std::io::Write;
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/news-en.jsonl");
+    let plain = std::fs::read(&src).expect("corpus file");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut articles = Vec::new();
+    let errors = read_file(&src, Format::JsonLines, &mut |a: Article| articles.push(a));
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut csv = String::from("id,title,body,date\n");
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for a in &articles {
+        csv.push_str(&format!(
+            "{},{},{},{}\n",
+            quote(&a.id),
+            quote(&a.title),
+            quote(&a.body),
+            quote(a.date.as_deref().unwrap_or(""))
+        ));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&plain).unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+    bz.write_all(&plain).unwrap();
+    let files = [
+        ("jsonl", "news.jsonl", plain.clone()),
+        ("jsonl.gz", "news.jsonl.gz", gz.finish().unwrap()),
+        (
+            "jsonl.zst",
+            "news.jsonl.zst",
+            zstd::encode_all(&plain[..], 3).unwrap(),
+        ),
+        ("jsonl.bz2", "news.jsonl.bz2", bz.finish().unwrap()),
+        ("csv", "news.csv", csv.into_bytes()),
+    ];
+    let mut group = c.benchmark_group("reader/en");
+    group.throughput(Throughput::Bytes(plain.len() as u64));
+    for (name, file, bytes) in files {
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        let format = Format::of(&path).expect("a format");
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut n = 0;
+                let errors = read_file(&path, format, &mut |a: Article| n += a.body.len());
+                assert!(errors.is_empty());
+                n
+            })
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench
+    targets = bench, readers
 }
 criterion_main!(benches);

@@ -85,6 +85,8 @@ pub struct IndexReport {
     pub failed: Vec<Failure>,
     /// Articles read and indexed by this job.
     pub articles: usize,
+    /// Of those, how many came from each format (`jsonl`, `csv`, `text`, `json`).
+    pub formats: std::collections::BTreeMap<&'static str, usize>,
     /// Articles in the index after the job.
     pub total_articles: u64,
     /// Bytes of the files read.
@@ -559,6 +561,7 @@ fn index_files(
                     a.path = path_str.to_string();
                 }
                 batch.push(a);
+                *report.formats.entry(t.format.as_str()).or_default() += 1;
                 if batch.len() == BATCH {
                     send(&mut batch, &mut sent_any);
                 }

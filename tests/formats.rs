@@ -37,6 +37,12 @@ fn compressed_files_are_read_streamed() {
     d.write("corpus/note.txt.bz2", bz.finish().unwrap());
     let out = d.run(&["index", "corpus", "--index", "idx"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // The report counts articles per format (a compressed file as its format).
+    assert!(
+        stdout(&out).contains("4 articles (jsonl 3, text 1) read"),
+        "{}",
+        stdout(&out)
+    );
     let (recs, _) = d.search_json(&["Kyiv OR sorghum"]);
     let mut ids = article_ids(&recs);
     ids.sort();

@@ -98,8 +98,15 @@ fn summary_line(r: &IndexReport, index: &Path) -> String {
         .rebuilt
         .as_deref()
         .map_or(String::new(), |why| format!(" (rebuilt: {why})"));
+    // Per format, when the job read more than one.
+    let formats = if r.formats.len() > 1 {
+        let parts: Vec<String> = r.formats.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        format!(" ({})", parts.join(", "))
+    } else {
+        String::new()
+    };
     format!(
-        "{}: {} added, {} updated, {} deleted, {} unchanged files; {} articles read in {:.2} s ({:.1} MB/s); {} skipped, {} failed; {} articles in the index{rebuilt}",
+        "{}: {} added, {} updated, {} deleted, {} unchanged files; {} articles{formats} read in {:.2} s ({:.1} MB/s); {} skipped, {} failed; {} articles in the index{rebuilt}",
         index.display(),
         r.added,
         r.updated,
