@@ -8,7 +8,7 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::key::word_key;
 use super::lists::Lists;
-use super::tokens::Word;
+use super::tokens::{shape_chars, Word};
 
 /// What the alias table says of a word: part of a listed entity of some kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -173,31 +173,11 @@ fn listed_in(lists: &Lists, lower_h: u64, word: &str) -> (bool, bool) {
     })
 }
 
-/// The hash of a word's shape ([`shape`]), made in a stack buffer.
+/// The hash of a word's shape (`tokens::shape`), made in a stack buffer.
 fn shape_hash(word: &str) -> u64 {
     let mut buf = [0u8; 48];
     let mut len = 0;
-    let mut last = '\0';
-    let mut run = 0;
-    for c in word.chars() {
-        let s = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_numeric() {
-            'd'
-        } else {
-            c
-        };
-        if s == last {
-            run += 1;
-            if run >= 2 {
-                continue;
-            }
-        } else {
-            run = 0;
-            last = s;
-        }
+    for s in shape_chars(word) {
         if len + 4 > buf.len() {
             break;
         }

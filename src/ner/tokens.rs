@@ -54,13 +54,16 @@ pub fn words(text: &str) -> Vec<Word<'_>> {
 }
 
 /// A word's shape: runs of upper-case letters `X`, lower-case `x`, digits `d`, other
-/// characters themselves; runs longer than two are cut to two ("Kyiv" → "Xxx" → "Xxx"
-/// is "Xx", "NATO" → "XX", "2024" → "dd", "O'Brien" → "X'Xx").
+/// characters themselves; runs longer than two are cut to two ("Kyiv" → "Xxx",
+/// "NATO" → "XX", "2024" → "dd", "O'Brien" → "X'Xx").
 pub fn shape(word: &str) -> String {
-    let mut out = String::new();
-    let mut last = '\0';
-    let mut run = 0;
-    for c in word.chars() {
+    shape_chars(word).collect()
+}
+
+/// The characters of a word's [`shape`].
+pub fn shape_chars(word: &str) -> impl Iterator<Item = char> + '_ {
+    let (mut last, mut run) = ('\0', 0);
+    word.chars().filter_map(move |c| {
         let s = if c.is_uppercase() {
             'X'
         } else if c.is_lowercase() {
@@ -73,15 +76,14 @@ pub fn shape(word: &str) -> String {
         if s == last {
             run += 1;
             if run >= 2 {
-                continue;
+                return None;
             }
         } else {
             run = 0;
             last = s;
         }
-        out.push(s);
-    }
-    out
+        Some(s)
+    })
 }
 
 /// Whether a word starts with an upper-case letter.

@@ -14,7 +14,7 @@ use super::Printer;
 use crate::analysis::normalize::{normalize, Fold};
 use crate::analysis::{AliasTable, Kind};
 use crate::passage::{Field, Mark};
-use crate::search::{Hit, SearchResults};
+use crate::search::{ArticleMeta, Hit, SearchResults};
 use crate::show::Shown;
 
 /// Prints hits for people.
@@ -99,11 +99,7 @@ impl<W: WriteColor> TerminalPrinter<W> {
         let a = &shown.meta;
         self.marked(&a.title, &[], &shown.title_entities, true)?;
         writeln!(self.out)?;
-        let mut meta: Vec<String> = Vec::new();
-        meta.extend(a.source.clone());
-        meta.extend(a.date.clone());
-        meta.push(a.lang.to_string());
-        meta.push(a.path.clone());
+        let mut meta = meta_of(a);
         meta.extend(a.url.clone());
         let mut dim = ColorSpec::new();
         dim.set_dimmed(true);
@@ -116,6 +112,16 @@ impl<W: WriteColor> TerminalPrinter<W> {
         writeln!(self.out)?;
         self.out.flush()
     }
+}
+
+/// An article's metadata line: source, date, language, path (joined with " · ").
+fn meta_of(a: &ArticleMeta) -> Vec<String> {
+    let mut meta: Vec<String> = Vec::new();
+    meta.extend(a.source.clone());
+    meta.extend(a.date.clone());
+    meta.push(a.lang.to_string());
+    meta.push(a.path.clone());
+    meta
 }
 
 fn kind_color(kind: Kind) -> Color {
@@ -152,11 +158,7 @@ impl<W: WriteColor> Printer for TerminalPrinter<W> {
         head.set_bold(true);
         self.styled(&head, &format!("{:>2}. {}", hit.rank, a.title))?;
         writeln!(self.out)?;
-        let mut meta: Vec<String> = Vec::new();
-        meta.extend(a.source.clone());
-        meta.extend(a.date.clone());
-        meta.push(a.lang.to_string());
-        meta.push(a.path.clone());
+        let mut meta = meta_of(a);
         meta.push(format!("score {:.2}", hit.score));
         let mut dim = ColorSpec::new();
         dim.set_dimmed(true);
