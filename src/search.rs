@@ -318,11 +318,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             }
             let title = text_of(&doc, gi.fields.title_text);
             let body = text_of(&doc, gi.fields.body_text);
-            let names = doc
-                .get_first(gi.fields.names_stored)
-                .and_then(|v| v.as_bytes())
-                .map(ner::decode)
-                .unwrap_or_default();
+            let names = stored_names(gi, &doc);
             cut += 1;
             for c in cutter.cut(meta.lang.code(), &title, &body, &names) {
                 let p = c.passage;
@@ -618,6 +614,14 @@ impl<'a> Cutter<'a> {
 
 /// An article's recognised names as stored: (title's, body's).
 pub(crate) type StoredNames = (Vec<ner::Name>, Vec<ner::Name>);
+
+/// The recognised names a stored document holds.
+pub(crate) fn stored_names(gi: &GazetteIndex, doc: &TantivyDocument) -> StoredNames {
+    doc.get_first(gi.fields.names_stored)
+        .and_then(|v| v.as_bytes())
+        .map(ner::decode)
+        .unwrap_or_default()
+}
 
 /// A passage's table entity marks (relative to the passage at `from..to` of its field)
 /// with the recognised names inside it added, except where the table marks the same
@@ -920,7 +924,22 @@ fn filter_clauses(gi: &GazetteIndex, f: &Filters) -> Result<Vec<Box<dyn Query>>>
         out.push(Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>);
     }
     if let Some(id) = &f.entity {
-        if gi.table.entity(id).is_none() {
+        if gi.table.entity(id).is_some() {
+            let term = format!("{}{id}", analysis::ENTITY_PREFIX);
+            let qs: Vec<(Occur, Box<dyn Query>)> = [fields.title, fields.body]
+                .into_iter()
+                .map(|field| {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, &term),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            out.push(filter(BooleanQuery::new(qs)));
+        } else {
             // A recognised name's key (`gazette search --json` shows them).
             let term = Term::from_field_text(fields.names, &names_term(id));
             let known = gi
@@ -933,22 +952,7 @@ fn filter_clauses(gi: &GazetteIndex, f: &Filters) -> Result<Vec<Box<dyn Query>>>
                 )));
             }
             out.push(filter(TermQuery::new(term, IndexRecordOption::Basic)));
-            return Ok(out);
         }
-        let term = format!("{}{id}", analysis::ENTITY_PREFIX);
-        let qs: Vec<(Occur, Box<dyn Query>)> = [fields.title, fields.body]
-            .into_iter()
-            .map(|field| {
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &term),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        out.push(filter(BooleanQuery::new(qs)));
     }
     Ok(out)
 }

@@ -3,14 +3,13 @@
 
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
-use crate::ner;
 use crate::passage::{self, Mark};
-use crate::search::{meta_of, text_of, with_names, ArticleMeta};
+use crate::search::{meta_of, stored_names, text_of, with_names, ArticleMeta};
 
 /// A stored article with the entity marks of its title and body (offsets into each).
 #[derive(Clone, Debug)]
@@ -39,11 +38,7 @@ pub fn article(gi: &GazetteIndex, id: &str) -> Result<Option<Shown>> {
         .map_err(|e| Error::index(&gi.path, e))?;
     let meta = meta_of(&gi.fields, &doc);
     let body = text_of(&doc, gi.fields.body_text);
-    let names = doc
-        .get_first(gi.fields.names_stored)
-        .and_then(|v| v.as_bytes())
-        .map(ner::decode)
-        .unwrap_or_default();
+    let names = stored_names(gi, &doc);
     let mut analyzers = gi.take_analyzers();
     let analyzer = analyzers.get(meta.lang.code());
     let marks = |text: &str, analyzer: &mut tantivy::tokenizer::TextAnalyzer| {

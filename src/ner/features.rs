@@ -80,7 +80,9 @@ pub struct Facts {
 pub struct FactCache<'t> {
     text: &'t str,
     facts: Vec<Option<Facts>>,
+    /// A lower-cased word, and which word it is.
     lower: String,
+    lower_of: Option<usize>,
 }
 
 impl<'t> FactCache<'t> {
@@ -89,6 +91,7 @@ impl<'t> FactCache<'t> {
             text,
             facts: vec![None; n],
             lower: String::new(),
+            lower_of: None,
         }
     }
 
@@ -106,6 +109,7 @@ impl<'t> FactCache<'t> {
         } else {
             self.lower.push_str(w.text);
         }
+        self.lower_of = Some(i);
         let lower = &self.lower;
         let lower_h = xxh3_64(lower.as_bytes());
         let cut = lower.char_indices().rev().nth(2).map_or(0, |(b, _)| b);
@@ -114,17 +118,16 @@ impl<'t> FactCache<'t> {
         } else {
             (false, false)
         };
-        // The gap's first three non-space characters (see `Word::gap`), in a stack
-        // buffer: no allocation per word.
-        let between = &self.text[w.gap_from..w.start];
+        // The gap (`Word::gap`) in a stack buffer: no allocation per word.
         let mut buf = [0u8; 12];
         let mut len = 0;
-        for c in between.chars().filter(|c| !c.is_whitespace()).take(3) {
+        for c in w.gap_chars(self.text) {
             len += c.encode_utf8(&mut buf[len..]).len();
         }
         let gap = std::str::from_utf8(&buf[..len]).unwrap_or("");
-        let opens =
-            i == 0 || between.contains('\n') || gap.contains(['.', '!', '?', ':', '"', '«', '“']);
+        let opens = i == 0
+            || w.gap_breaks_line(self.text)
+            || gap.contains(['.', '!', '?', ':', '"', '«', '“']);
         let f = Facts {
             lower: lower_h,
             shape: shape_hash(w.text),
@@ -139,11 +142,15 @@ impl<'t> FactCache<'t> {
         f
     }
 
-    /// Word `i` lower-cased (in a buffer reused from word to word).
+    /// Word `i` lower-cased (in a buffer reused from word to word; `get` may have
+    /// filled it already).
     fn lower(&mut self, words: &[Word], i: usize) -> &str {
-        self.lower.clear();
-        self.lower
-            .extend(words[i].text.chars().flat_map(char::to_lowercase));
+        if self.lower_of != Some(i) {
+            self.lower.clear();
+            self.lower
+                .extend(words[i].text.chars().flat_map(char::to_lowercase));
+            self.lower_of = Some(i);
+        }
         &self.lower
     }
 }

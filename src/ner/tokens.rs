@@ -22,13 +22,20 @@ impl Word<'_> {
     /// The non-space characters between the previous word and this one (at most
     /// three), and whether that gap holds a line break.
     pub fn gap(&self, text: &str) -> (String, bool) {
-        let between = &text[self.gap_from..self.start];
-        let gap = between
+        (self.gap_chars(text).collect(), self.gap_breaks_line(text))
+    }
+
+    /// The characters of [`Word::gap`], for callers that keep them without allocating.
+    pub fn gap_chars<'t>(&self, text: &'t str) -> impl Iterator<Item = char> + 't {
+        text[self.gap_from..self.start]
             .chars()
             .filter(|c| !c.is_whitespace())
             .take(3)
-            .collect();
-        (gap, between.contains('\n'))
+    }
+
+    /// Whether the gap before the word holds a line break.
+    pub fn gap_breaks_line(&self, text: &str) -> bool {
+        text[self.gap_from..self.start].contains('\n')
     }
 }
 
