@@ -24,6 +24,13 @@ pub enum Error {
     },
     #[error("{path}: {reason}")]
     BadFile { path: PathBuf, reason: String },
+    /// A record of a web archive (1-based), its neighbours still read.
+    #[error("{path}:record {record}: {reason}")]
+    Record {
+        path: PathBuf,
+        record: usize,
+        reason: String,
+    },
     #[error(
         "index {path}: no index here; build one with `gazette index` (corpus defaults to ./corpus)"
     )]
@@ -54,9 +61,10 @@ impl Error {
     /// The file or folder the error is about, if any.
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
-            Error::Io { path, .. } | Error::Parse { path, .. } | Error::BadFile { path, .. } => {
-                Some(path)
-            }
+            Error::Io { path, .. }
+            | Error::Parse { path, .. }
+            | Error::BadFile { path, .. }
+            | Error::Record { path, .. } => Some(path),
             _ => None,
         }
     }

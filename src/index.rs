@@ -22,7 +22,7 @@ use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -52,6 +52,8 @@ pub struct Fields {
     pub date_text: Field,
     pub url: Field,
     pub place: Field,
+    pub author: Field,
+    pub captured: Field,
     pub line: Field,
     /// Signature of the article's salient terms (see `similar`).
     pub minhash: Field,
@@ -106,6 +108,8 @@ impl Fields {
             date_text: b.add_text_field("date_text", STORED),
             url: b.add_text_field("url", STORED),
             place: b.add_text_field("place", STORED),
+            author: b.add_text_field("author", STORED),
+            captured: b.add_text_field("captured", STORED),
             line: b.add_u64_field("line", STORED),
             minhash: b.add_bytes_field("minhash", STORED),
             names: b.add_text_field("names", STRING),
@@ -516,6 +520,12 @@ impl DocBuilder {
         }
         if let Some(p) = &article.place {
             doc.add_text(f.place, p);
+        }
+        if let Some(a) = &article.author {
+            doc.add_text(f.author, a);
+        }
+        if let Some(c) = &article.captured {
+            doc.add_text(f.captured, c);
         }
         if let Some(l) = article.line {
             doc.add_u64(f.line, l as u64);

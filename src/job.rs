@@ -85,8 +85,13 @@ pub struct IndexReport {
     pub failed: Vec<Failure>,
     /// Articles read and indexed by this job.
     pub articles: usize,
-    /// Of those, how many came from each format (`jsonl`, `csv`, `text`, `json`).
+    /// Of those, how many came from each format (`jsonl`, `csv`, `text`, `json`, `html`,
+    /// `warc`, `feed`).
     pub formats: std::collections::BTreeMap<&'static str, usize>,
+    /// What the files read held besides articles, by kind: web archive records that are
+    /// no page (`request`, `metadata`, `revisit`, `not HTML`, `earlier capture`…),
+    /// sitemaps.
+    pub records_skipped: reader::Skipped,
     /// Articles in the index after the job.
     pub total_articles: u64,
     /// Bytes of the files read.
@@ -592,23 +597,47 @@ fn index_files(
                     state: t.state,
                 });
             };
-            let errors = reader::read_file(&t.path, t.format, &mut |mut a| {
-                if walked != path_str {
-                    // Read from elsewhere than its key (the job runs outside the base
-                    // directory): the article is known by its key.
-                    if let Some(rest) = a.id.strip_prefix(walked.as_str()) {
-                        if a.id == a.path || rest.starts_with('#') {
-                            a.id = format!("{path_str}{rest}");
+            let mut skipped = reader::Skipped::new();
+            // A reader that panics (a third-party parser meeting input it did not expect)
+            // fails its file, not the job: what it read before stays in this job.
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                reader::read_file_counting(
+                    &t.path,
+                    t.format,
+                    &mut |mut a| {
+                        if walked != path_str {
+                            // Read from elsewhere than its key (the job runs outside the base
+                            // directory): the article is known by its key.
+                            if let Some(rest) = a.id.strip_prefix(walked.as_str()) {
+                                if a.id == a.path || rest.starts_with('#') {
+                                    a.id = format!("{path_str}{rest}");
+                                }
+                            }
+                            a.path = path_str.to_string();
                         }
-                    }
-                    a.path = path_str.to_string();
-                }
-                batch.push(a);
-                *report.formats.entry(t.format.as_str()).or_default() += 1;
-                if batch.len() == BATCH {
-                    send(&mut batch, &mut sent_any);
-                }
+                        batch.push(a);
+                        *report.formats.entry(t.format.as_str()).or_default() += 1;
+                        if batch.len() == BATCH {
+                            send(&mut batch, &mut sent_any);
+                        }
+                    },
+                    &mut skipped,
+                )
+            }));
+            let errors = read.unwrap_or_else(|payload| {
+                let what = payload
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| payload.downcast_ref::<&str>().copied())
+                    .unwrap_or("unknown cause");
+                vec![Error::BadFile {
+                    path: t.path.clone(),
+                    reason: format!("the {} reader failed on it ({what})", t.format.as_str()),
+                }]
             });
+            for (kind, n) in skipped {
+                *report.records_skipped.entry(kind).or_default() += n;
+            }
             if !batch.is_empty() {
                 send(&mut batch, &mut sent_any);
             }
@@ -650,7 +679,9 @@ fn indexing_threads(threads: usize) -> usize {
 
 fn failure(e: &Error) -> Failure {
     let (path, line) = match e {
-        Error::Io { path, .. } | Error::BadFile { path, .. } => (path.display().to_string(), None),
+        Error::Io { path, .. } | Error::BadFile { path, .. } | Error::Record { path, .. } => {
+            (path.display().to_string(), None)
+        }
         Error::Parse { path, line, .. } => (path.display().to_string(), Some(*line)),
         _ => (String::new(), None),
     };

@@ -117,6 +117,9 @@ pub struct ArticleMeta {
     pub path: String,
     pub url: Option<String>,
     pub place: Option<String>,
+    pub author: Option<String>,
+    /// When a web archive captured the page.
+    pub captured: Option<String>,
 }
 
 /// One ranked passage.
@@ -1195,5 +1198,7 @@ pub(crate) fn meta_of(f: &Fields, doc: &TantivyDocument) -> ArticleMeta {
         path: text_of(doc, f.path),
         url: opt_text(doc, f.url),
         place: opt_text(doc, f.place),
+        author: opt_text(doc, f.author),
+        captured: opt_text(doc, f.captured),
     }
 }

@@ -105,8 +105,20 @@ fn summary_line(r: &IndexReport, index: &Path) -> String {
     } else {
         String::new()
     };
+    // Web archive records and files that held no article, by kind.
+    let records = if r.records_skipped.is_empty() {
+        String::new()
+    } else {
+        let total: usize = r.records_skipped.values().sum();
+        let parts: Vec<String> = r
+            .records_skipped
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        format!(" ({total} records not articles: {})", parts.join(", "))
+    };
     format!(
-        "{}: {} added, {} updated, {} deleted, {} unchanged files; {} articles{formats} read in {:.2} s ({:.1} MB/s); {} skipped, {} failed; {} articles in the index{rebuilt}",
+        "{}: {} added, {} updated, {} deleted, {} unchanged files; {} articles{formats} read in {:.2} s ({:.1} MB/s); {} skipped{records}, {} failed; {} articles in the index{rebuilt}",
         index.display(),
         r.added,
         r.updated,

@@ -39,6 +39,12 @@ struct ArticleRecord<'a> {
     lang: &'a str,
     path: &'a str,
     url: Option<&'a str>,
+    /// Present when the source names it (pages, feeds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    /// Present for web archive captures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    captured: Option<&'a str>,
 }
 
 impl<'a> ArticleRecord<'a> {
@@ -51,6 +57,8 @@ impl<'a> ArticleRecord<'a> {
             lang: a.lang.code(),
             path: &a.path,
             url: a.url.as_deref(),
+            author: a.author.as_deref(),
+            captured: a.captured.as_deref(),
         }
     }
 }

@@ -100,7 +100,9 @@ impl<W: WriteColor> TerminalPrinter<W> {
         self.marked(&a.title, &[], &shown.title_entities, true)?;
         writeln!(self.out)?;
         let mut meta = meta_of(a);
+        meta.extend(a.author.as_ref().map(|by| format!("by {by}")));
         meta.extend(a.url.clone());
+        meta.extend(a.captured.as_ref().map(|c| format!("captured {c}")));
         let mut dim = ColorSpec::new();
         dim.set_dimmed(true);
         self.styled(&dim, &meta.join(" · "))?;

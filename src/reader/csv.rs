@@ -72,10 +72,15 @@ const FIELDS: &[(Field, &[&str])] = &[
         &["url", "link", "href", "permalink", "canonical_url"],
     ),
     (Field::Lang, &["lang", "language", "locale"]),
+    (
+        Field::Author,
+        &["author", "authors", "byline", "creator", "writer", "by"],
+    ),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Field {
+    Author,
     Id,
     Title,
     Body,
@@ -235,6 +240,8 @@ fn article_of(
         date: get(Field::Date),
         source: get(Field::Source),
         url: get(Field::Url),
+        author: get(Field::Author),
+        captured: None,
         place: None,
         path: path.display().to_string(),
         line: Some(line),

@@ -71,6 +71,18 @@ pub const MAX_ARTICLE_BYTES: u64 = 32 << 20;
 /// lossily (U+FFFD) rather than losing the article; a file with NUL bytes is binary and
 /// refused, and so is one too large to be an article.
 pub fn read_to_string(path: &Path) -> Result<String, Error> {
+    let bytes = read_bytes(path)?;
+    if bytes.contains(&0) {
+        return Err(Error::BadFile {
+            path: path.to_path_buf(),
+            reason: "binary file (contains NUL bytes), not an article".into(),
+        });
+    }
+    Ok(text_of(bytes))
+}
+
+/// Reads a whole one-article file, decompressed, refusing one too large to be an article.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     open(path)?
         .take(MAX_ARTICLE_BYTES + 1)
@@ -85,13 +97,7 @@ pub fn read_to_string(path: &Path) -> Result<String, Error> {
             ),
         });
     }
-    if bytes.contains(&0) {
-        return Err(Error::BadFile {
-            path: path.to_path_buf(),
-            reason: "binary file (contains NUL bytes), not an article".into(),
-        });
-    }
-    Ok(text_of(bytes))
+    Ok(bytes)
 }
 
 /// Bytes as text: a UTF-8 BOM dropped, invalid sequences as U+FFFD.

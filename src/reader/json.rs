@@ -108,6 +108,26 @@ struct JsonArticle {
     url: Option<String>,
     #[serde(default)]
     lang: Option<String>,
+    /// A string, a list of them, or `{"name": …}` objects: dumps write all three, and
+    /// an odd byline must not cost the article.
+    #[serde(default, alias = "byline", alias = "authors")]
+    author: Option<serde_json::Value>,
+}
+
+/// A byline from the shapes JSON dumps give it.
+fn byline_of(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let name = match v {
+        Value::String(s) => s.trim().to_string(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(byline_of)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(o) => o.get("name").and_then(byline_of).unwrap_or_default(),
+        _ => String::new(),
+    };
+    (!name.is_empty()).then_some(name)
 }
 
 #[derive(Deserialize)]
@@ -157,6 +177,8 @@ pub fn parse_json_record(path: &Path, line: Option<usize>, text: &str) -> Result
         date: rec.date.filter(|s| !s.trim().is_empty()),
         source: rec.source.filter(|s| !s.trim().is_empty()),
         url: rec.url.filter(|s| !s.trim().is_empty()),
+        author: rec.author.as_ref().and_then(byline_of),
+        captured: None,
         place: None,
         path: path.display().to_string(),
         line,

@@ -3,10 +3,14 @@
 //! ([`decode`]). Each problem is reported with its path (and line or record); one bad
 //! file, line or record never stops the others.
 
+pub mod charset;
 pub mod csv;
 pub mod decode;
+pub mod feed;
+pub mod html;
 pub mod json;
 pub mod text;
+pub mod warc;
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +36,10 @@ pub struct Article {
     pub url: Option<String>,
     /// Place named in a dateline ("Moscow, May 24 (NationPress) ...").
     pub place: Option<String>,
+    /// The byline: a page's author, a feed item's authors.
+    pub author: Option<String>,
+    /// When a web archive captured the page (its WARC-Date), beside the published date.
+    pub captured: Option<String>,
     /// The file the article came from, as walked.
     pub path: String,
     /// 1-based line in a JSON Lines file.
@@ -92,6 +100,12 @@ pub enum Format {
     JsonLines,
     /// Comma-, semicolon- or tab-separated values with a header row.
     Csv,
+    /// A saved web page.
+    Html,
+    /// A web archive (WARC or ARC).
+    Warc,
+    /// RSS, Atom (and JSON Feed, found inside `.json` files).
+    Feed,
 }
 
 impl Format {
@@ -103,6 +117,9 @@ impl Format {
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
             "csv" | "tsv" => Some(Format::Csv),
+            "html" | "htm" | "xhtml" | "shtml" => Some(Format::Html),
+            "warc" | "arc" => Some(Format::Warc),
+            "rss" | "atom" | "xml" | "rdf" => Some(Format::Feed),
             _ => None,
         }
     }
@@ -114,6 +131,9 @@ impl Format {
             Format::Json => "json",
             Format::JsonLines => "jsonl",
             Format::Csv => "csv",
+            Format::Html => "html",
+            Format::Warc => "warc",
+            Format::Feed => "feed",
         }
     }
 }
@@ -186,30 +206,55 @@ fn is_documentation(path: &Path) -> bool {
     )
 }
 
+/// What a file held that is not an article, by kind (`request`, `not HTML`, `sitemap`):
+/// counted in the index report, not errors.
+pub type Skipped = std::collections::BTreeMap<&'static str, usize>;
+
 /// Reads one file and hands each article to `sink`. Returns the problems met: a file
 /// that cannot be read at all gives one error; a JSON Lines or CSV file gives one per bad
 /// line or record and its good ones are still read.
 pub fn read_file(path: &Path, format: Format, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
+    read_file_counting(path, format, sink, &mut Skipped::new())
+}
+
+/// [`read_file`], counting what the file held besides articles in `skipped`.
+pub fn read_file_counting(
+    path: &Path,
+    format: Format,
+    sink: &mut dyn FnMut(Article),
+    skipped: &mut Skipped,
+) -> Vec<Error> {
     use decode::read_to_string;
+    let one = |r: Result<Article, Error>, sink: &mut dyn FnMut(Article)| match r {
+        Ok(article) => {
+            sink(article);
+            vec![]
+        }
+        Err(e) => vec![e],
+    };
     match format {
-        Format::Text => match read_to_string(path).and_then(|text| parse_text(path, &text)) {
-            Ok(article) => {
-                sink(article);
-                vec![]
+        Format::Text => one(
+            read_to_string(path).and_then(|t| parse_text(path, &t)),
+            sink,
+        ),
+        Format::Json => match read_to_string(path) {
+            Ok(text) if feed::is_json_feed(&text) => {
+                match feed::parse_feed(path, text.as_bytes()) {
+                    Ok(items) => {
+                        items.into_iter().for_each(sink);
+                        vec![]
+                    }
+                    Err(e) => vec![e],
+                }
             }
+            Ok(text) => one(parse_json_record(path, None, &text), sink),
             Err(e) => vec![e],
         },
-        Format::Json => {
-            match read_to_string(path).and_then(|text| parse_json_record(path, None, &text)) {
-                Ok(article) => {
-                    sink(article);
-                    vec![]
-                }
-                Err(e) => vec![e],
-            }
-        }
         Format::JsonLines => json::read_json_lines(path, sink),
         Format::Csv => csv::read_csv(path, sink),
+        Format::Html => one(html::read_page_file(path), sink),
+        Format::Warc => warc::read_warc(path, sink, skipped),
+        Format::Feed => feed::read_feed(path, sink, skipped),
     }
 }
 

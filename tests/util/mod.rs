@@ -46,7 +46,8 @@ impl Dir {
         std::fs::create_dir_all(&dest).unwrap();
         for e in std::fs::read_dir(fixtures()).unwrap() {
             let e = e.unwrap();
-            if e.file_type().unwrap().is_file() {
+            // The fixtures' README (attribution) is no corpus file.
+            if e.file_type().unwrap().is_file() && e.file_name() != "README.md" {
                 std::fs::copy(e.path(), dest.join(e.file_name())).unwrap();
             }
         }
