@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use gazette::reader::{read_file, read_file_counting, Article, Format, Skipped};
+use gazette::reader::{read_file, read_file_with, Article, Format, ReadOptions, Skipped};
 
 fn main() {
     let base = PathBuf::from(
@@ -79,7 +79,13 @@ fn norm(s: &str) -> String {
 fn one(path: &Path, format: Format) -> (Vec<Article>, Vec<String>, Skipped) {
     let mut out = Vec::new();
     let mut skipped = Skipped::new();
-    let errors = read_file_counting(path, format, &mut |a| out.push(a), &mut skipped);
+    let errors = read_file_with(
+        path,
+        format,
+        &ReadOptions::default(),
+        &mut |a| out.push(a),
+        &mut skipped,
+    );
     (out, errors.iter().map(|e| e.to_string()).collect(), skipped)
 }
 
@@ -149,10 +155,10 @@ fn html(dir: &Path) {
             ]);
         }
         let check = |gold: Option<&str>,
-                         got: Option<&str>,
-                         ok: &mut usize,
-                         n: &mut usize,
-                         f: fn(&str, &str) -> bool| {
+                     got: Option<&str>,
+                     ok: &mut usize,
+                     n: &mut usize,
+                     f: fn(&str, &str) -> bool| {
             match gold {
                 Some(g) if !g.is_empty() => {
                     *n += 1;

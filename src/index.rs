@@ -17,7 +17,7 @@ use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 use crate::analysis::{self, terms, AliasTable};
 use crate::error::{Error, Result};
 use crate::ner;
-use crate::reader::Article;
+use crate::reader::{Article, FieldMap};
 use crate::roots::Roots;
 use crate::similar;
 
@@ -136,6 +136,9 @@ pub struct IndexInfo {
     /// written before Gazette recorded it (their jobs' working directory is assumed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
+    /// The `--field` mapping the files were read with.
+    #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
+    pub fields: FieldMap,
 }
 
 /// An opened Gazette index with its analyzers registered.
@@ -285,7 +288,12 @@ fn read_info(index: &Index) -> Option<IndexInfo> {
 
 /// Commits everything the writer holds, with this build's [`IndexInfo`] as payload, and
 /// waits for merges. The commit is atomic: readers see all of it or none.
-pub fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &Roots) -> Result<()> {
+pub fn commit(
+    mut writer: IndexWriter,
+    gi: &GazetteIndex,
+    roots: &Roots,
+    fields: &FieldMap,
+) -> Result<()> {
     let info = IndexInfo {
         schema: SCHEMA_VERSION,
         alias_fingerprint: gi.table.fingerprint().to_string(),
@@ -294,6 +302,7 @@ pub fn commit(mut writer: IndexWriter, gi: &GazetteIndex, roots: &Roots) -> Resu
             .map_or(0, |d| d.as_secs()),
         roots: roots.roots.clone(),
         base: Some(roots.base.display().to_string()),
+        fields: fields.clone(),
     };
     let payload = serde_json::to_string(&info).expect("IndexInfo serializes");
     let mut prepared = writer

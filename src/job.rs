@@ -21,7 +21,7 @@ use crate::analysis::AliasTable;
 use crate::error::{Error, Result};
 use crate::index::{self, DocBuilder, FileState, GazetteIndex};
 use crate::lang::SourcePrior;
-use crate::reader::{self, Article, Format, Found};
+use crate::reader::{self, Article, FieldMap, Format, Found, ReadOptions};
 use crate::roots::{self, Roots};
 
 /// What a new index is built from when no path is given.
@@ -50,6 +50,9 @@ pub struct IndexOptions {
     pub rebuild: bool,
     /// Wait for another job on the same index instead of failing.
     pub wait: bool,
+    /// `--field`: the columns and keys fields are read from; `None`: the mapping the
+    /// index was built with. Another mapping than that re-reads every file.
+    pub fields: Option<FieldMap>,
 }
 
 impl Default for IndexOptions {
@@ -61,6 +64,7 @@ impl Default for IndexOptions {
             memory: 200_000_000,
             rebuild: false,
             wait: false,
+            fields: None,
         }
     }
 }
@@ -213,6 +217,15 @@ fn run_locked(
         }
         Err(e) => return Err(e),
     };
+    let recorded_fields = gi
+        .info
+        .as_ref()
+        .map(|i| i.fields.clone())
+        .unwrap_or_default();
+    let fields = opts
+        .fields
+        .clone()
+        .unwrap_or_else(|| recorded_fields.clone());
     let rebuilt = if let Some(reason) = &swap_from {
         Some(format!("the old index could not be used: {reason}"))
     } else if opts.rebuild {
@@ -220,7 +233,10 @@ fn run_locked(
     } else if gi.info.is_none() && gi.index.load_metas().is_ok_and(|m| m.segments.is_empty()) {
         None // a new, empty index: nothing to rebuild
     } else {
-        gi.staleness()
+        gi.staleness().or_else(|| {
+            (fields != recorded_fields)
+                .then(|| format!("the field mapping changed from {recorded_fields} to {fields}"))
+        })
     };
 
     // The roots: those recorded (an unusable index's too, when its commit can be read),
@@ -369,9 +385,14 @@ fn run_locked(
     }
     report.deleted = gone.len();
 
+    // The files are read with the mapping in force (given, else recorded).
+    let opts = &IndexOptions {
+        fields: Some(fields.clone()),
+        ..opts.clone()
+    };
     let counts = index_files(&gi, &writer, &table, todo, opts, progress, &mut report)?;
     report.articles = counts;
-    report.total_articles = commit_and_count(writer, &gi, &roots)?;
+    report.total_articles = commit_and_count(writer, &gi, &roots, &fields)?;
     if swap_from.is_some() {
         drop(gi);
         swap_in(&sibling(path, "rebuild"), path)?;
@@ -416,7 +437,12 @@ fn remove_roots(
             report.deleted += 1;
         }
     }
-    report.total_articles = commit_and_count(writer, &gi, &roots)?;
+    let fields = gi
+        .info
+        .as_ref()
+        .map(|i| i.fields.clone())
+        .unwrap_or_default();
+    report.total_articles = commit_and_count(writer, &gi, &roots, &fields)?;
     report.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(report)
 }
@@ -465,8 +491,13 @@ impl tantivy::indexer::MergePolicy for CappedMerges {
 }
 
 /// Commits the job and counts the articles the index holds after it.
-fn commit_and_count(writer: IndexWriter, gi: &GazetteIndex, roots: &Roots) -> Result<u64> {
-    index::commit(writer, gi, roots)?;
+fn commit_and_count(
+    writer: IndexWriter,
+    gi: &GazetteIndex,
+    roots: &Roots,
+    fields: &FieldMap,
+) -> Result<u64> {
+    index::commit(writer, gi, roots, fields)?;
     Ok(gi
         .index
         .reader()
@@ -546,6 +577,9 @@ fn index_files(
     progress: &(dyn Fn(Progress) + Sync),
     report: &mut IndexReport,
 ) -> Result<usize> {
+    let read = &ReadOptions {
+        fields: opts.fields.clone().unwrap_or_default(),
+    };
     let threads = worker_threads(opts.threads);
     let articles = AtomicUsize::new(0);
     let bytes_done = AtomicU64::new(0);
@@ -601,9 +635,10 @@ fn index_files(
             // A reader that panics (a third-party parser meeting input it did not expect)
             // fails its file, not the job: what it read before stays in this job.
             let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                reader::read_file_counting(
+                reader::read_file_with(
                     &t.path,
                     t.format,
+                    read,
                     &mut |mut a| {
                         if walked != path_str {
                             // Read from elsewhere than its key (the job runs outside the base

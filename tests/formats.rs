@@ -416,3 +416,107 @@ fn a_refetched_feed_adds_new_items_and_updates_seen_ones() {
         "Fourteen drones over Kyiv, all shot down."
     );
 }
+
+#[test]
+fn field_mapping_reads_other_column_names_and_is_kept_for_later_jobs() {
+    let d = Dir::new();
+    d.write(
+        "corpus/cms.csv",
+        "story_headline,story_text,first_published\n\
+         Kyiv drones,Twelve drones were shot down over Kyiv.,2024-05-02\n",
+    );
+    d.write(
+        "corpus/dump.jsonl",
+        "{\"hed\":\"Odesa port\",\"text\":\"a teaser\",\"article_text\":\"Grain ships left Odesa.\"}\n",
+    );
+    let out = d.run(&["index", "corpus", "--index", "idx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no title or body column: {}",
+        stdout(&out)
+    );
+    let map = "title=story_headline,body=story_text,date=first_published";
+    let out = d.run(&[
+        "index",
+        "corpus",
+        "--index",
+        "idx",
+        "--json",
+        "--field",
+        map,
+        "--field",
+        "title=hed,body=article_text",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rec: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(rec["articles"], 2, "{rec}");
+    let (recs, _) = d.search_json(&["Kyiv OR Odesa"]);
+    let mut got: Vec<(String, String)> = passages(&recs)
+        .iter()
+        .map(|p| {
+            let a = &p["article"];
+            (
+                a["title"].as_str().unwrap().into(),
+                a["date"].as_str().unwrap_or("").into(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("Kyiv drones".into(), "2024-05-02".into()),
+            ("Odesa port".to_string(), String::new())
+        ]
+    );
+    assert_eq!(
+        show(&d, "corpus/dump.jsonl#1")["body"],
+        "Grain ships left Odesa."
+    );
+    // A later job without --field reads a new file with the recorded mapping.
+    d.write(
+        "corpus/cms2.csv",
+        "story_headline,story_text,first_published\nKharkiv grid,Power cuts in Kharkiv.,2024-05-03\n",
+    );
+    let out = d.run(&["index", "corpus", "--index", "idx", "--json"]);
+    let rec: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(
+        (
+            rec["articles"].as_u64(),
+            rec["failed"].as_array().map(Vec::len)
+        ),
+        (Some(1), Some(0)),
+        "{rec}"
+    );
+    // Another mapping re-reads every file, and says why.
+    let out = d.run(&[
+        "index",
+        "corpus",
+        "--index",
+        "idx",
+        "--json",
+        "--field",
+        "title=story_text",
+    ]);
+    let rec: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(
+        rec["rebuilt"],
+        "the field mapping changed from body=story_text,body=article_text,date=first_published,title=story_headline,title=hed to title=story_text",
+    );
+    // A bad mapping is refused before anything is read.
+    let out = d.run(&[
+        "index",
+        "corpus",
+        "--index",
+        "idx",
+        "--field",
+        "headline=story_headline",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`headline` is not a field Gazette reads"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -12,10 +12,12 @@ use serde::Serialize;
 use super::{Cli, Exit};
 use crate::analysis::AliasTable;
 use crate::job::{self, IndexOptions, IndexReport, Progress};
+use crate::reader::FieldMap;
 
 #[derive(Args, Debug)]
 pub struct IndexArgs {
-    /// Folders or files to index (.txt, .md, .json, .jsonl, .ndjson).
+    /// Folders or files to index: .txt .md .json .jsonl .ndjson .csv .tsv .html .htm
+    /// .warc .arc .rss .atom .xml, each also as .gz .bz2 .zst.
     /// Added to the index's roots; none: every recorded root (./corpus for a new index).
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
@@ -37,6 +39,12 @@ pub struct IndexArgs {
     /// Indexing memory budget in MB.
     #[arg(long, value_name = "MB", default_value_t = 200)]
     pub memory: usize,
+    /// Read a field of CSV and JSON files from another column or key, e.g.
+    /// `--field title=headline,body=article_text` (fields: id title body date source url
+    /// lang author). Recorded with the index for later jobs; a new mapping re-reads
+    /// every file.
+    #[arg(long, value_name = "FIELD=NAME,...")]
+    pub field: Vec<String>,
 }
 
 pub(super) fn run(cli: &Cli, args: &IndexArgs, table: Arc<AliasTable>) -> Result<Exit> {
@@ -47,6 +55,11 @@ pub(super) fn run(cli: &Cli, args: &IndexArgs, table: Arc<AliasTable>) -> Result
         memory: args.memory.max(15) * 1_000_000,
         rebuild: args.rebuild,
         wait: args.wait,
+        fields: if args.field.is_empty() {
+            None
+        } else {
+            Some(FieldMap::parse(args.field.iter().map(String::as_str))?)
+        },
     };
     let bar = (!args.quiet && io::stderr().is_terminal()).then(progress_bar);
     let report = job::run(&cli.index, table, &opts, &|p: Progress| {

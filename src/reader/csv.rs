@@ -8,6 +8,7 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 
 use super::decode::{open, text_of};
+use super::fields::FieldMap;
 use super::{first_line, path_id, Article};
 use crate::error::Error;
 use crate::lang::Lang;
@@ -90,8 +91,24 @@ enum Field {
     Lang,
 }
 
+impl Field {
+    /// The field's name in `--field`.
+    fn name(self) -> &'static str {
+        match self {
+            Field::Author => "author",
+            Field::Id => "id",
+            Field::Title => "title",
+            Field::Body => "body",
+            Field::Date => "date",
+            Field::Source => "source",
+            Field::Url => "url",
+            Field::Lang => "lang",
+        }
+    }
+}
+
 /// Reads a CSV or TSV file, streamed.
-pub fn read_csv(path: &Path, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
+pub fn read_csv(path: &Path, fields: &FieldMap, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
     let mut input = match open(path) {
         Ok(r) => r,
         Err(e) => return vec![e],
@@ -110,7 +127,7 @@ pub fn read_csv(path: &Path, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
         .flexible(true)
         .from_reader(start.chain(input));
     let columns: Vec<(usize, Field)> = match reader.headers() {
-        Ok(h) => columns_of(h),
+        Ok(h) => columns_of(h, fields),
         Err(e) => {
             return vec![Error::Parse {
                 path: path.to_path_buf(),
@@ -127,7 +144,7 @@ pub fn read_csv(path: &Path, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
             path: path.to_path_buf(),
             line: 1,
             reason: format!(
-                "no title or body column in the header ({}); name one `title` or `body` (or `headline`, `text`, `content`…)",
+                "no title or body column in the header ({}); name one `title` or `body` (or `headline`, `text`, `content`…), or map one with --field title=COLUMN",
                 header_text.trim()
             ),
         }];
@@ -188,23 +205,26 @@ fn sniff_delimiter(header: &str) -> u8 {
         .unwrap_or(b',')
 }
 
-/// Which column holds which field: for each field the first synonym present.
-fn columns_of(header: &::csv::StringRecord) -> Vec<(usize, Field)> {
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| {
-            h.trim()
-                .trim_start_matches('\u{feff}')
-                .to_lowercase()
-                .replace([' ', '-'], "_")
-        })
-        .collect();
+/// Which column holds which field: for each field the column `--field` maps it to, else
+/// the first synonym present.
+fn columns_of(header: &::csv::StringRecord, fields: &FieldMap) -> Vec<(usize, Field)> {
+    let norm = |h: &str| {
+        h.trim()
+            .trim_start_matches('\u{feff}')
+            .to_lowercase()
+            .replace([' ', '-'], "_")
+    };
+    let names: Vec<String> = header.iter().map(norm).collect();
     let mut out = Vec::new();
     for (field, synonyms) in FIELDS {
-        if let Some(i) = synonyms
-            .iter()
-            .find_map(|s| names.iter().position(|n| n == s))
-        {
+        let mapped = fields
+            .get(field.name())
+            .find_map(|m| names.iter().position(|n| *n == norm(m)));
+        if let Some(i) = mapped.or_else(|| {
+            synonyms
+                .iter()
+                .find_map(|s| names.iter().position(|n| n == s))
+        }) {
             out.push((i, *field));
         }
     }
@@ -258,7 +278,7 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let mut out = Vec::new();
-        let errors = read_csv(&path, &mut |a| out.push(a));
+        let errors = read_csv(&path, &FieldMap::default(), &mut |a| out.push(a));
         let errors = errors
             .iter()
             .map(|e| e.to_string().replace(&*dir.path().to_string_lossy(), ""))

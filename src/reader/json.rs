@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::decode::open;
+use super::fields::FieldMap;
 use super::{first_line, path_id, Article};
 use crate::error::Error;
 use crate::lang::Lang;
@@ -16,7 +17,11 @@ pub const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// Streams a JSON Lines file line by line, so memory does not grow with the file; a line
 /// longer than [`MAX_LINE_BYTES`] is reported and skipped without being held.
-pub fn read_json_lines(path: &Path, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
+pub fn read_json_lines(
+    path: &Path,
+    fields: &FieldMap,
+    sink: &mut dyn FnMut(Article),
+) -> Vec<Error> {
     let mut reader = match open(path) {
         Ok(r) => r,
         Err(e) => return vec![e],
@@ -79,7 +84,7 @@ pub fn read_json_lines(path: &Path, sink: &mut dyn FnMut(Article)) -> Vec<Error>
         };
         let line = line.trim();
         if !line.is_empty() {
-            match parse_json_record(path, Some(line_no), line) {
+            match parse_json_mapped(path, Some(line_no), line, fields) {
                 Ok(a) => sink(a),
                 Err(e) => errors.push(e),
             }
@@ -135,6 +140,46 @@ fn byline_of(v: &serde_json::Value) -> Option<String> {
 enum JsonId {
     Text(String),
     Number(i64),
+}
+
+/// The keys serde reads each field from besides its own name (see [`JsonArticle`]):
+/// dropped when `--field` maps the field elsewhere, so that they do not compete.
+const ALIASES: &[(&str, &[&str])] = &[
+    ("body", &["text", "content"]),
+    ("author", &["byline", "authors"]),
+];
+
+/// [`parse_json_record`] with the keys `--field` names read as the fields they map to.
+pub fn parse_json_mapped(
+    path: &Path,
+    line: Option<usize>,
+    text: &str,
+    fields: &FieldMap,
+) -> Result<Article, Error> {
+    if fields.is_empty() {
+        return parse_json_record(path, line, text);
+    }
+    let bad = |e: serde_json::Error| Error::Parse {
+        path: path.to_path_buf(),
+        line: line.unwrap_or(e.line()),
+        reason: format!("invalid article JSON: {e}"),
+    };
+    let mut value: serde_json::Value = serde_json::from_str(text).map_err(bad)?;
+    if let Some(obj) = value.as_object_mut() {
+        for (field, keys) in fields.iter() {
+            if let Some(v) = keys.iter().find_map(|k| obj.remove(k)) {
+                for alias in ALIASES
+                    .iter()
+                    .filter(|(f, _)| *f == field)
+                    .flat_map(|(_, a)| *a)
+                {
+                    obj.remove(*alias);
+                }
+                obj.insert(field.to_string(), v);
+            }
+        }
+    }
+    parse_json_record(path, line, &value.to_string())
 }
 
 /// Parses one JSON article (a `.json` file, or line `line` of a JSON Lines file).

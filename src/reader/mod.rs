@@ -7,6 +7,7 @@ pub mod charset;
 pub mod csv;
 pub mod decode;
 pub mod feed;
+pub mod fields;
 pub mod html;
 pub mod json;
 pub mod text;
@@ -20,6 +21,7 @@ use crate::error::Error;
 use crate::lang::{self, Lang};
 
 pub use decode::{Compression, MAX_ARTICLE_BYTES};
+pub use fields::{FieldMap, ReadOptions};
 pub use json::{parse_json_record, MAX_LINE_BYTES};
 pub use text::{find_dateline, parse_text, Dateline};
 
@@ -214,13 +216,21 @@ pub type Skipped = std::collections::BTreeMap<&'static str, usize>;
 /// that cannot be read at all gives one error; a JSON Lines or CSV file gives one per bad
 /// line or record and its good ones are still read.
 pub fn read_file(path: &Path, format: Format, sink: &mut dyn FnMut(Article)) -> Vec<Error> {
-    read_file_counting(path, format, sink, &mut Skipped::new())
+    read_file_with(
+        path,
+        format,
+        &ReadOptions::default(),
+        sink,
+        &mut Skipped::new(),
+    )
 }
 
-/// [`read_file`], counting what the file held besides articles in `skipped`.
-pub fn read_file_counting(
+/// [`read_file`] with options (`--field`), counting what the file held besides
+/// articles in `skipped`.
+pub fn read_file_with(
     path: &Path,
     format: Format,
+    opts: &ReadOptions,
     sink: &mut dyn FnMut(Article),
     skipped: &mut Skipped,
 ) -> Vec<Error> {
@@ -247,11 +257,14 @@ pub fn read_file_counting(
                     Err(e) => vec![e],
                 }
             }
-            Ok(text) => one(parse_json_record(path, None, &text), sink),
+            Ok(text) => one(
+                json::parse_json_mapped(path, None, &text, &opts.fields),
+                sink,
+            ),
             Err(e) => vec![e],
         },
-        Format::JsonLines => json::read_json_lines(path, sink),
-        Format::Csv => csv::read_csv(path, sink),
+        Format::JsonLines => json::read_json_lines(path, &opts.fields, sink),
+        Format::Csv => csv::read_csv(path, &opts.fields, sink),
         Format::Html => one(html::read_page_file(path), sink),
         Format::Warc => warc::read_warc(path, sink, skipped),
         Format::Feed => feed::read_feed(path, sink, skipped),
