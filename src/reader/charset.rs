@@ -63,10 +63,30 @@ fn utf32(bytes: &[u8], big_endian: bool) -> String {
         .collect()
 }
 
-/// The text with its XML declaration's `encoding` made `utf-8`: it is UTF-8 now.
+/// The text with its XML declaration's `encoding` made `utf-8`: it is UTF-8 now. A
+/// second declaration further on (a damaged or concatenated feed) is made an ordinary
+/// processing instruction: the XML parser panics on a change of encoding mid-stream.
 fn declare_utf8(mut text: String) -> String {
     if text.starts_with('\u{feff}') {
         text.drain(..3);
+    }
+    let skip = text.chars().next().map_or(0, char::len_utf8);
+    if let Some(first) = text[skip..].find("<?xml") {
+        let tail = text.split_off(first + skip);
+        let mut fixed = String::with_capacity(tail.len());
+        let mut rest = tail.as_str();
+        while let Some(i) = rest.find("<?xml") {
+            let after = &rest[i + 5..];
+            fixed.push_str(&rest[..i]);
+            if after.starts_with(|c: char| c.is_whitespace()) {
+                fixed.push_str("<?xml-declaration");
+            } else {
+                fixed.push_str("<?xml");
+            }
+            rest = after;
+        }
+        fixed.push_str(rest);
+        text.push_str(&fixed);
     }
     let Some(end) = text.starts_with("<?xml").then(|| text.find("?>")).flatten() else {
         return text;
@@ -120,10 +140,13 @@ pub fn encoding_of(
 fn guess(bytes: &[u8], host: Option<&str>) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
+    // chardetng asserts on a label that is not lower-case ASCII (a host from a URL in a
+    // damaged record may be anything): such a label gives no hint.
     let tld = host
         .and_then(|h| h.rsplit('.').next())
-        .map(|t| t.as_bytes());
-    detector.guess(tld, chardetng::Utf8Detection::Deny)
+        .map(str::to_ascii_lowercase)
+        .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    detector.guess(tld.as_deref().map(str::as_bytes), chardetng::Utf8Detection::Deny)
 }
 
 /// UTF-16 declared in a byte stream without a BOM is a lie the HTML standard ignores.
@@ -249,6 +272,16 @@ mod tests {
             decode_xml(big5),
             "<?xml version='1.0' encoding='utf-8'?><rss>中文</rss>"
         );
+    }
+
+    #[test]
+    fn a_second_declaration_is_no_declaration() {
+        let xml = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><?xml-stylesheet href=\"s.css\"?><rss><?xml version=\"1.0\" encoding=\"utf-16\"?></rss>";
+        assert_eq!(
+            decode_xml(xml.as_bytes()),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><?xml-stylesheet href=\"s.css\"?><rss><?xml-declaration version=\"1.0\" encoding=\"utf-16\"?></rss>"
+        );
+        assert_eq!(encoding_of(b"caf\xe9 \xe9t\xe9", None, Some("EXAMPLE.Fr")), encoding_rs::WINDOWS_1252);
     }
 
     #[test]

@@ -27,7 +27,8 @@ const HEAD_PEEK: u64 = 16 << 10;
 pub fn read_warc(path: &Path, sink: &mut dyn FnMut(Article), skipped: &mut Skipped) -> Vec<Error> {
     let mut errors = Vec::new();
     // Pass 1: the latest capture of each URL (by WARC-Date, then by position).
-    let mut latest: HashMap<u64, (String, usize)> = HashMap::new();
+    // 16 bytes per URL (hash → date, record), whatever the file's size.
+    let mut latest: HashMap<u64, (u64, u32)> = HashMap::new();
     // Its errors are met again, and reported, by the second pass.
     let mut first_pass_errors = Vec::new();
     let _ = each_record(path, &mut first_pass_errors, &mut |records, head| {
@@ -38,11 +39,11 @@ pub fn read_warc(path: &Path, sink: &mut dyn FnMut(Article), skipped: &mut Skipp
         records.skip_block(head.length - peek.len() as u64)?;
         if page_of(&head, &peek, true).is_ok() {
             let key = xxhash_rust::xxh3::xxh3_64(head.uri.as_deref().unwrap_or("").as_bytes());
-            let date = head.date.clone().unwrap_or_default();
+            let date = date_key(head.date.as_deref());
             match latest.get(&key) {
                 Some((d, _)) if *d > date => {}
                 _ => {
-                    latest.insert(key, (date, head.number));
+                    latest.insert(key, (date, head.number as u32));
                 }
             }
         }
@@ -88,7 +89,7 @@ pub fn read_warc(path: &Path, sink: &mut dyn FnMut(Article), skipped: &mut Skipp
         };
         let uri = head.uri.as_deref().unwrap_or("");
         let key = xxhash_rust::xxh3::xxh3_64(uri.as_bytes());
-        if latest.get(&key).is_some_and(|(_, n)| *n != head.number) {
+        if latest.get(&key).is_some_and(|(_, n)| *n != head.number as u32) {
             *skipped.entry("earlier capture").or_default() += 1;
             return Ok(());
         }
@@ -118,6 +119,20 @@ pub fn read_warc(path: &Path, sink: &mut dyn FnMut(Article), skipped: &mut Skipp
         errors.push(e);
     }
     errors
+}
+
+/// A WARC-Date as a number that orders as the dates do: its first 14 digits
+/// (`2024-05-02T10:00:00Z` → 20240502100000), a shorter date padded with zeros.
+fn date_key(date: Option<&str>) -> u64 {
+    let digits: Vec<u64> = date
+        .unwrap_or("")
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .take(14)
+        .map(|d| u64::from(d - b'0'))
+        .collect();
+    let n = digits.iter().fold(0u64, |n, d| n * 10 + d);
+    n * 10u64.pow(14 - digits.len() as u32)
 }
 
 /// What a record holds, for Gazette.
@@ -623,6 +638,14 @@ mod tests {
             b"Wikipedia"
         );
         assert!(dechunk(b"<html>not chunked</html>").is_none());
+    }
+
+    #[test]
+    fn capture_dates_order() {
+        let k = |d| date_key(Some(d));
+        assert!(k("2024-05-02T10:00:00.5Z") > k("2024-05-02T09:59:59Z"));
+        assert!(k("2024-05-02") < k("2024-05-02T00:00:01Z"));
+        assert_eq!(date_key(None), 0);
     }
 
     #[test]
