@@ -134,7 +134,7 @@ fn readers(c: &mut Criterion) {
             zstd::encode_all(&plain[..], 3).unwrap(),
         ),
         ("jsonl.bz2", "news.jsonl.bz2", bz.finish().unwrap()),
-        ("csv", "news.csv", csv.into_bytes()),
+        ("csv", "news.csv", csv.clone().into_bytes()),
     ];
     let mut group = c.benchmark_group("reader/en");
     group.throughput(Throughput::Bytes(plain.len() as u64));
@@ -151,12 +151,118 @@ fn readers(c: &mut Criterion) {
             })
         });
     }
+    // The same CSV under names only `--field` maps.
+    let mapped = csv.replacen(
+        "id,title,body,date",
+        "story_id,hed,article_text,first_published",
+        1,
+    );
+    let path = dir.path().join("mapped.csv");
+    std::fs::write(&path, mapped).unwrap();
+    let opts = gazette::reader::ReadOptions {
+        fields: gazette::reader::FieldMap::parse([
+            "id=story_id,title=hed,body=article_text,date=first_published",
+        ])
+        .unwrap(),
+    };
+    group.bench_function("csv --field", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            let errors = gazette::reader::read_file_with(
+                &path,
+                Format::Csv,
+                &opts,
+                &mut |a: Article| n += a.body.len(),
+                &mut Default::default(),
+            );
+            assert!(errors.is_empty());
+            n
+        })
+    });
+    group.finish();
+}
+
+#[path = "../examples/support/crawl.rs"]
+mod crawl;
+
+/// The web readers: the real pages of the test fixtures (main-text extraction and
+/// metadata), a crawl-like WARC of the bundled English articles as pages (with the
+/// request, metadata and image records beside them), and the same articles as an RSS
+/// feed; MB/s of file bytes.
+fn web_readers(c: &mut Criterion) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut articles = Vec::new();
+    read_file(
+        &root.join("corpus/news-en.jsonl"),
+        Format::JsonLines,
+        &mut |a: Article| articles.push(a),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut group = c.benchmark_group("reader/web");
+    let pages: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/formats/html"))
+        .expect("fixtures")
+        .map(|e| e.unwrap().path())
+        .collect();
+    let bytes: u64 = pages
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum();
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("html pages", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for p in &pages {
+                read_file(p, Format::Html, &mut |a: Article| n += a.body.len());
+            }
+            n
+        })
+    });
+    for (name, gzip) in [("warc", false), ("warc.gz", true)] {
+        let path = dir.path().join(format!("crawl.{name}"));
+        let mut file = std::fs::File::create(&path).unwrap();
+        crawl::write_crawl(&articles, &mut file, 24 << 20, gzip);
+        drop(file);
+        group.throughput(Throughput::Bytes(std::fs::metadata(&path).unwrap().len()));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut n = 0;
+                let errors = read_file(&path, Format::Warc, &mut |a: Article| n += a.body.len());
+                assert!(errors.is_empty(), "{errors:?}");
+                n
+            })
+        });
+    }
+    let items: String = articles
+        .iter()
+        .map(|a| {
+            format!(
+                "<item><guid>{}</guid><title><![CDATA[{}]]></title><description><![CDATA[<p>{}</p>]]></description></item>",
+                a.id,
+                a.title,
+                a.body.replace("\n\n", "</p><p>")
+            )
+        })
+        .collect();
+    let rss = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>News</title>{items}</channel></rss>"#
+    );
+    let path = dir.path().join("news.rss");
+    std::fs::write(&path, &rss).unwrap();
+    group.throughput(Throughput::Bytes(rss.len() as u64));
+    group.bench_function("rss", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            let errors = read_file(&path, Format::Feed, &mut |a: Article| n += a.body.len());
+            assert!(errors.is_empty(), "{errors:?}");
+            n
+        })
+    });
     group.finish();
 }
 
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench, readers
+    targets = bench, readers, web_readers
 }
 criterion_main!(benches);

@@ -146,7 +146,10 @@ fn guess(bytes: &[u8], host: Option<&str>) -> &'static Encoding {
         .and_then(|h| h.rsplit('.').next())
         .map(str::to_ascii_lowercase)
         .filter(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
-    detector.guess(tld.as_deref().map(str::as_bytes), chardetng::Utf8Detection::Deny)
+    detector.guess(
+        tld.as_deref().map(str::as_bytes),
+        chardetng::Utf8Detection::Deny,
+    )
 }
 
 /// UTF-16 declared in a byte stream without a BOM is a lie the HTML standard ignores.
@@ -281,7 +284,10 @@ mod tests {
             decode_xml(xml.as_bytes()),
             "<?xml version=\"1.0\" encoding=\"utf-8\"?><?xml-stylesheet href=\"s.css\"?><rss><?xml-declaration version=\"1.0\" encoding=\"utf-16\"?></rss>"
         );
-        assert_eq!(encoding_of(b"caf\xe9 \xe9t\xe9", None, Some("EXAMPLE.Fr")), encoding_rs::WINDOWS_1252);
+        assert_eq!(
+            encoding_of(b"caf\xe9 \xe9t\xe9", None, Some("EXAMPLE.Fr")),
+            encoding_rs::WINDOWS_1252
+        );
     }
 
     #[test]

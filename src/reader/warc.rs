@@ -89,7 +89,10 @@ pub fn read_warc(path: &Path, sink: &mut dyn FnMut(Article), skipped: &mut Skipp
         };
         let uri = head.uri.as_deref().unwrap_or("");
         let key = xxhash_rust::xxh3::xxh3_64(uri.as_bytes());
-        if latest.get(&key).is_some_and(|(_, n)| *n != head.number as u32) {
+        if latest
+            .get(&key)
+            .is_some_and(|(_, n)| *n != head.number as u32)
+        {
             *skipped.entry("earlier capture").or_default() += 1;
             return Ok(());
         }
