@@ -3,11 +3,19 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use gazette::cli::{self, Cli, Exit};
+use gazette::cli::{self, Exit};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args = std::env::args_os().collect();
+    let cli = match cli::parse_args(args, &|name| std::env::var_os(name)) {
+        Ok(cli) => cli,
+        // --help and --version print and exit 0; a bad flag exits 2 with clap's message.
+        Err(cli::ParseError::Clap(e)) => e.exit(),
+        Err(cli::ParseError::Config(e)) => {
+            eprintln!("gazette: {e:#}");
+            return ExitCode::from(Exit::Error as u8);
+        }
+    };
     cli::quiet_panics();
     let code = match cli::run(cli) {
         Ok(exit) => exit,

@@ -5,6 +5,7 @@ mod util;
 
 mod aliases;
 mod cli;
+mod config;
 mod entities;
 mod formats;
 mod jobs;

@@ -11,6 +11,10 @@ use super::Exit;
 use crate::analysis::{self, AliasTable};
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  gazette aliases Kiev          # the entity, its kind and every spelling
+  gazette aliases kryvyi_rih --json
+  gazette aliases --stats")]
 pub struct AliasesArgs {
     /// Any spelling of a name, or an entity id.
     #[arg(value_name = "NAME", required_unless_present = "stats")]

@@ -15,6 +15,10 @@ use crate::job::{self, IndexOptions, IndexReport, Progress};
 use crate::reader::FieldMap;
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  gazette index corpus                      # build or update ./index from ./corpus
+  gazette index /mnt/crawl --index /srv/archive/index --json
+  gazette index --field title=headline,body=article_text exports/")]
 pub struct IndexArgs {
     /// Folders or files to index: .txt .md .json .jsonl .ndjson .csv .tsv .html .htm
     /// .warc .arc .rss .atom .xml, each also as .gz .bz2 .zst.
@@ -48,8 +52,14 @@ pub struct IndexArgs {
 }
 
 pub(super) fn run(cli: &Cli, args: &IndexArgs, table: Arc<AliasTable>) -> Result<Exit> {
+    // A new index with no path given is built from the config file's `corpus`.
+    let roots: Vec<PathBuf> = if args.paths.is_empty() && !crate::index::exists(&cli.index) {
+        cli.config.corpus.clone()
+    } else {
+        args.paths.iter().map(PathBuf::from).collect()
+    };
     let opts = IndexOptions {
-        roots: args.paths.iter().map(PathBuf::from).collect(),
+        roots,
         remove: false,
         threads: args.threads,
         memory: args.memory.max(15) * 1_000_000,

@@ -4,24 +4,29 @@
 //! the library's options and prints the outcome.
 
 mod aliases;
+pub mod config;
 mod index;
+mod meta;
 mod roots;
 mod search;
 mod show;
 mod stats;
 
+use std::ffi::OsString;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use termcolor::ColorChoice;
 
 use crate::analysis::AliasTable;
 
 pub use aliases::AliasesArgs;
+pub use config::{Config, Origin};
 pub use index::IndexArgs;
+pub use meta::{CompletionsArgs, ConfigArgs, ManArgs};
 pub use roots::RootsArgs;
 pub use search::{SearchArgs, SortBy};
 pub use show::ShowArgs;
@@ -48,24 +53,108 @@ pub const DEFAULT_CORPUS: &str = "corpus";
 #[command(
     name = "gazette",
     version,
-    about = "Search news archives: ranked passages, alias-aware names"
+    about = "Search news archives: ranked passages, alias-aware names",
+    // A flag default from the config file comes first; the flag typed replaces it.
+    args_override_self = true,
+    after_help = "The index is found from the --index flag, else GAZETTE_INDEX, else the config \
+file's `index` ($GAZETTE_CONFIG, else $XDG_CONFIG_HOME/gazette/config.toml), else ./index. \
+`gazette config` shows the settings in force and where each came from."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Index directory.
-    #[arg(long, global = true, value_name = "DIR", default_value = DEFAULT_INDEX)]
+    /// Index directory [default: GAZETTE_INDEX, the config file's `index`, else ./index].
+    #[arg(long = "index", global = true, value_name = "DIR")]
+    pub index_flag: Option<PathBuf>,
+    /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never
+    /// [default: the config file's `color`, else auto].
+    #[arg(long = "color", global = true, value_name = "WHEN")]
+    pub color_flag: Option<ColorWhen>,
+    /// Extra alias file (TOML, same format as the built-in table): adds or overrides
+    /// entities [default: the config file's `aliases`].
+    #[arg(long = "aliases", global = true, value_name = "FILE")]
+    pub aliases_flag: Option<PathBuf>,
+    /// Read no config file.
+    #[arg(long, global = true)]
+    pub no_config: bool,
+    /// The index in force (see [`parse_args`]).
+    #[arg(skip)]
     pub index: PathBuf,
-    /// When to use colour: auto (a terminal, unless NO_COLOR is set), always, never.
-    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    #[arg(skip)]
+    pub index_origin: Option<Origin>,
+    /// The colour rule in force.
+    #[arg(skip)]
     pub color: ColorWhen,
-    /// Extra alias file (TOML, same format as the built-in table): adds or overrides entities.
-    #[arg(long, global = true, value_name = "FILE")]
+    /// The extra alias file in force.
+    #[arg(skip)]
     pub aliases: Option<PathBuf>,
+    /// The config file read, if any.
+    #[arg(skip)]
+    pub config: Config,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+/// Why the command line could not be taken.
+#[derive(Debug)]
+pub enum ParseError {
+    /// clap's own: a bad flag, or `--help` / `--version` (which print and exit 0).
+    Clap(clap::Error),
+    /// A bad or missing config file.
+    Config(anyhow::Error),
+}
+
+/// Parses the command line in two stages (as ripgrep does): the config file's flag
+/// defaults are put before the flags typed, then clap parses both; the index, colour
+/// and alias file are resolved by precedence. `env` reads the environment.
+pub fn parse_args(
+    args: Vec<OsString>,
+    env: &dyn Fn(&str) -> Option<OsString>,
+) -> Result<Cli, ParseError> {
+    let no_config = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--no-config");
+    let config = if no_config {
+        Config::default()
+    } else {
+        Config::load(env).map_err(ParseError::Config)?
+    };
+    let args = config::with_flag_defaults(args, &config);
+    let matches = Cli::command()
+        .version(version_line())
+        .try_get_matches_from(args)
+        .map_err(ParseError::Clap)?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(ParseError::Clap)?;
+    let (index, origin) = config::resolve_index(cli.index_flag.as_deref(), env, &config);
+    cli.index = index;
+    cli.index_origin = Some(origin);
+    cli.color = cli.color_flag.or(config.color).unwrap_or(ColorWhen::Auto);
+    cli.aliases = cli.aliases_flag.clone().or_else(|| config.aliases.clone());
+    cli.config = config;
+    Ok(cli)
+}
+
+/// `gazette --version`: the version, the index schema it builds and the built-in alias
+/// table's fingerprint (an index built with another table is rebuilt).
+fn version_line() -> String {
+    format!(
+        "{} (index schema {}, alias table {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::index::SCHEMA_VERSION,
+        AliasTable::builtin().fingerprint()
+    )
+}
+
+impl Cli {
+    /// The clap command, for the config file's flag checks, completions and man pages.
+    pub fn command_for_config() -> clap::Command {
+        Cli::command()
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, ValueEnum, PartialEq, Eq)]
 pub enum ColorWhen {
+    #[default]
     Auto,
     Always,
     Never,
@@ -85,6 +174,12 @@ pub enum Command {
     Roots(RootsArgs),
     /// Show the entity a name belongs to, with all its spellings.
     Aliases(AliasesArgs),
+    /// Show the settings in force (index, config file, flag defaults) and where each came from.
+    Config(ConfigArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (of gazette, or of one subcommand) in roff.
+    Man(ManArgs),
 }
 
 /// Runs a parsed command line. A panic (tantivy can panic on a damaged index file) is
@@ -99,6 +194,9 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Stats(args) => stats::run(&cli, args, table),
         Command::Roots(args) => roots::run(&cli, args, table),
         Command::Aliases(args) => aliases::run(args, &table),
+        Command::Config(args) => meta::config(&cli, args),
+        Command::Completions(args) => meta::completions(args),
+        Command::Man(args) => meta::man(args),
     }));
     outcome.unwrap_or_else(|payload| {
         let what = payload

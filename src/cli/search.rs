@@ -5,11 +5,11 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use termcolor::{BufferedStandardStream, ColorChoice};
 
-use super::{Cli, Exit, DEFAULT_CORPUS, DEFAULT_INDEX};
+use super::{Cli, Exit, Origin, DEFAULT_CORPUS, DEFAULT_INDEX};
 use crate::analysis::AliasTable;
 use crate::index::{self, GazetteIndex};
 use crate::job::{self, IndexOptions};
@@ -20,6 +20,10 @@ use crate::passage::PassageOptions;
 use crate::search::{self, Filters, Grouping, SearchOptions, Sort};
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  gazette search Kiev                       # every spelling: Kyiv, Київ, Киеве…
+  gazette search --exact Kiev --since 2022 --lang en
+  gazette search '\"Krivoy Rog\" AND drones' --json -n 50")]
 pub struct SearchArgs {
     /// The query (tantivy syntax: AND OR -, "phrases", title:, body:, lang:, source:).
     #[arg(required = true, value_name = "QUERY")]
@@ -71,10 +75,12 @@ pub enum SortBy {
     Date,
 }
 
-/// Opens the index for reading. The default index is built from the default corpus on
-/// first use, with one line on stderr saying so.
+/// Opens the index for reading. The default index (`./index`, no flag, no
+/// `GAZETTE_INDEX`, no config file naming one) is built from `./corpus` on first use,
+/// with one line on stderr saying so; a configured archive is never built by a search.
 fn open_for_search(cli: &Cli, table: Arc<AliasTable>) -> Result<GazetteIndex> {
-    let is_default = cli.index == Path::new(DEFAULT_INDEX);
+    let is_default =
+        cli.index_origin == Some(Origin::Default) && cli.index == Path::new(DEFAULT_INDEX);
     // No index yet, or one another first search is still building (created, never
     // committed): build it, or wait for that build.
     let unbuilt = || {
@@ -92,6 +98,13 @@ fn open_for_search(cli: &Cli, table: Arc<AliasTable>) -> Result<GazetteIndex> {
             ..IndexOptions::default()
         };
         job::run(&cli.index, table.clone(), &opts, &|_| {})?;
+    }
+    if is_default && !index::exists(&cli.index) {
+        bail!(
+            "no index in ./{DEFAULT_INDEX} and no ./{DEFAULT_CORPUS} folder to build one from; \
+             build one with `gazette index PATH/TO/NEWS`, then run `gazette search QUERY` \
+             (or point GAZETTE_INDEX or the config file's `index` at an existing archive; see `gazette config`)"
+        );
     }
     let gi = GazetteIndex::open(&cli.index, table)?;
     if let Some(why) = gi.staleness() {

@@ -15,6 +15,9 @@ use crate::output::terminal::TerminalPrinter;
 use crate::show;
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  gazette show corpus/seeds/000_dd97ec9fae2a9342.txt
+  gazette show https://news.example/kyiv --json")]
 pub struct ShowArgs {
     /// The article's id, as a search prints it (`article.id` in JSON).
     pub id: String,

@@ -11,6 +11,9 @@ use crate::analysis::AliasTable;
 use crate::index::{self, GazetteIndex};
 
 #[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  gazette stats
+  gazette stats --index /srv/archive/index --json")]
 pub struct StatsArgs {
     #[arg(long)]
     pub json: bool,
