@@ -102,7 +102,7 @@ fn a_configured_archive_is_searched_from_anywhere_with_the_files_flag_defaults()
     d.copy_fixtures("news");
     d.write(
         "home/.config/gazette/config.toml",
-        "index = \"~/archive\"\ncorpus = \"~/../news\"\ncolor = \"never\"\n\n[search]\nlimit = 2\nper_article = 1\nlang = [\"en\"]\n",
+        "index = \"~/archive\"\ncorpus = \"~/../news\"\ncolor = \"never\"\n\n[defaults.search]\nlimit = 2\nper_article = 1\nlang = [\"en\"]\n",
     );
     // A new index with no path is built from the config file's corpus.
     let out = run_env(&d, &["index", "-q"], &[]);
@@ -140,11 +140,11 @@ fn a_configured_archive_is_searched_from_anywhere_with_the_files_flag_defaults()
     );
     let (_, map) = settings(&d, &[], &[]);
     assert_eq!(
-        map["search.limit"],
+        map["defaults.search.limit"],
         ("2".to_string(), "config file".to_string())
     );
     assert_eq!(
-        map["search.lang"],
+        map["defaults.search.lang"],
         ("[\"en\"]".to_string(), "config file".to_string())
     );
     assert_eq!(
@@ -191,9 +191,10 @@ fn a_configured_archive_is_never_built_by_a_search() {
 fn bad_config_files_name_the_file_and_the_setting() {
     let d = Dir::new();
     let cases = [
-        ("indx = \"x\"\n", "unknown setting `indx` (settings: index, corpus, aliases, color; flag defaults go in a table named after a subcommand, e.g. [search])"),
-        ("[search]\nlimt = 3\n", "[search] limt: `gazette search` has no flag --limt (its flags: limit, offset, json, exact,"),
-        ("[search]\nexact = \"yes\"\n", "[search] exact: a switch: write true or false"),
+        ("indx = \"x\"\n", "unknown setting `indx` (settings: index, corpus, aliases, color, defaults; flag defaults go in [defaults.SUBCOMMAND] tables, e.g. [defaults.search])"),
+        ("[defaults.search]\nlimt = 3\n", "[defaults.search] limt: `gazette search` has no flag --limt (its flags: limit, offset, json, exact,"),
+        ("[defaults.search]\nexact = \"yes\"\n", "[defaults.search] exact: a switch: write true or false"),
+        ("[defaults.serch]\nlimit = 3\n", "[defaults.serch]: no subcommand `serch` (subcommands: index, search,"),
         ("color = \"sometimes\"\n", "`color`: expected auto, always or never"),
         ("index = [\n", "TOML parse error at line 1"),
     ];

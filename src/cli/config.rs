@@ -1,6 +1,6 @@
 //! Settings that do not come from the command line: the index and corpus an archive
 //! lives in (`GAZETTE_INDEX`, the config file), and defaults for any flag (the config
-//! file's `[search]`, `[index]`… tables). As ripgrep does with `RIPGREP_CONFIG_PATH`,
+//! file's `[defaults.search]`, `[defaults.index]`… tables). As ripgrep does with `RIPGREP_CONFIG_PATH`,
 //! flag defaults become arguments placed before the user's own, so that what is typed
 //! wins and clap checks both alike. `gazette config` shows what is in force and why.
 
@@ -62,7 +62,7 @@ pub struct FlagDefault {
 }
 
 /// The top-level settings a config file may hold; the rest are subcommand tables.
-const SETTINGS: &[&str] = &["index", "corpus", "aliases", "color"];
+const SETTINGS: &[&str] = &["index", "corpus", "aliases", "color", "defaults"];
 
 impl Config {
     /// Finds and reads the config file: `GAZETTE_CONFIG`, else
@@ -139,59 +139,58 @@ impl Config {
                             .map_err(|_| bad(key, "expected auto, always or never"))?,
                     );
                 }
-                sub => {
-                    let Some(sc) = command.find_subcommand(sub) else {
-                        bail!(
-                            "config {}: unknown setting `{sub}` (settings: {}; flag defaults go in a table named after a subcommand, e.g. [search])",
-                            path.display(),
-                            SETTINGS.join(", ")
-                        );
+                "defaults" => {
+                    let toml::Value::Table(subs) = value else {
+                        bail!("config {}: `defaults` must hold tables: [defaults.search]", path.display());
                     };
-                    let toml::Value::Table(flags) = value else {
-                        bail!(
-                            "config {}: `{sub}` must be a table: [{sub}]",
-                            path.display()
-                        );
-                    };
-                    let mut args = Vec::new();
-                    for (flag, v) in flags {
-                        let long = flag.replace('_', "-");
-                        let Some(arg) = sc
-                            .get_arguments()
-                            .find(|a| a.get_long() == Some(long.as_str()))
-                        else {
-                            let known: Vec<String> = sc
-                                .get_arguments()
-                                .filter_map(|a| a.get_long())
-                                .filter(|l| {
-                                    !matches!(
-                                        *l,
-                                        "help" | "index" | "color" | "aliases" | "no-config"
-                                    )
-                                })
-                                .map(|l| l.replace('-', "_"))
-                                .collect();
+                    for (sub, value) in subs {
+                        let Some(sc) = command.find_subcommand(sub) else {
+                            let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
                             bail!(
-                                "config {}: [{sub}] {flag}: `gazette {sub}` has no flag --{long} (its flags: {})",
+                                "config {}: [defaults.{sub}]: no subcommand `{sub}` (subcommands: {})",
                                 path.display(),
-                                known.join(", ")
+                                names.join(", ")
                             );
                         };
-                        let takes_value = arg.get_action().takes_values();
-                        let argv = flag_args(&long, v, takes_value, base, home.as_deref())
-                            .map_err(|what| {
-                                anyhow::anyhow!("config {}: [{sub}] {flag}: {what}", path.display())
+                        let toml::Value::Table(flags) = value else {
+                            bail!("config {}: `defaults.{sub}` must be a table: [defaults.{sub}]", path.display());
+                        };
+                        let mut args = Vec::new();
+                        for (flag, v) in flags {
+                            let long = flag.replace('_', "-");
+                            let Some(arg) = sc.get_arguments().find(|a| a.get_long() == Some(long.as_str())) else {
+                                let known: Vec<String> = sc
+                                    .get_arguments()
+                                    .filter_map(|a| a.get_long())
+                                    .filter(|l| !matches!(*l, "help" | "index" | "color" | "aliases" | "no-config"))
+                                    .map(|l| l.replace('-', "_"))
+                                    .collect();
+                                bail!(
+                                    "config {}: [defaults.{sub}] {flag}: `gazette {sub}` has no flag --{long} (its flags: {})",
+                                    path.display(),
+                                    known.join(", ")
+                                );
+                            };
+                            let takes_value = arg.get_action().takes_values();
+                            let argv = flag_args(&long, v, takes_value, base, home.as_deref()).map_err(|what| {
+                                anyhow::anyhow!("config {}: [defaults.{sub}] {flag}: {what}", path.display())
                             })?;
-                        args.push(FlagDefault {
-                            setting: format!("{sub}.{flag}"),
-                            value: v.to_string(),
-                            args: argv,
-                            long: long.clone(),
-                            short: arg.get_short(),
-                        });
+                            args.push(FlagDefault {
+                                setting: format!("defaults.{sub}.{flag}"),
+                                value: v.to_string(),
+                                args: argv,
+                                long: long.clone(),
+                                short: arg.get_short(),
+                            });
+                        }
+                        config.flags.insert(sub.to_string(), args);
                     }
-                    config.flags.insert(sub.to_string(), args);
                 }
+                other => bail!(
+                    "config {}: unknown setting `{other}` (settings: {}; flag defaults go in [defaults.SUBCOMMAND] tables, e.g. [defaults.search])",
+                    path.display(),
+                    SETTINGS.join(", ")
+                ),
             }
         }
         Ok(config)

@@ -125,19 +125,25 @@ pub(super) fn config(cli: &Cli, args: &ConfigArgs) -> Result<Exit> {
         writeln!(out)?;
         return Ok(Exit::Hits);
     }
-    match &c.path {
-        Some((p, origin)) => writeln!(out, "config file  {} (from {origin})", p.display())?,
-        None => writeln!(
-            out,
-            "config file  none (GAZETTE_CONFIG, $XDG_CONFIG_HOME/gazette/config.toml and ~/.config/gazette/config.toml are unset or absent)"
-        )?,
-    }
     let width = settings
         .iter()
         .map(|s| s.name.len())
         .max()
         .unwrap_or(0)
         .max(11);
+    match &c.path {
+        Some((p, origin)) => writeln!(
+            out,
+            "{:width$}  {}  (from {origin})",
+            "config file",
+            p.display()
+        )?,
+        None => writeln!(
+            out,
+            "{:width$}  none  (GAZETTE_CONFIG, $XDG_CONFIG_HOME/gazette/config.toml and ~/.config/gazette/config.toml are unset or absent)",
+            "config file"
+        )?,
+    }
     for s in &settings {
         writeln!(out, "{:width$}  {}  ({})", s.name, s.value, s.from)?;
     }
