@@ -25,5 +25,6 @@ pub mod roots;
 pub mod search;
 pub mod show;
 pub mod similar;
+pub mod typos;
 
 pub use error::{Error, Result};

@@ -19,6 +19,7 @@ use crate::lang::Lang;
 use crate::ner;
 use crate::passage::{self, Literal, Mark, PassageOptions};
 use crate::similar::{self, Signature};
+use crate::typos;
 
 /// Longest query accepted, in characters: far beyond any typed query, short enough that
 /// parsing and matching stay fast.
@@ -84,6 +85,8 @@ pub struct SearchOptions {
     pub offset: usize,
     /// Match the spelling typed only (no aliases, no stemming).
     pub exact: bool,
+    /// Each word also matches the index's words within its edit budget (see `typos`).
+    pub fuzzy: bool,
     pub passages: PassageOptions,
     pub filters: Filters,
     pub sort: Sort,
@@ -98,6 +101,7 @@ impl Default for SearchOptions {
             limit: 10,
             offset: 0,
             exact: false,
+            fuzzy: false,
             passages: PassageOptions::default(),
             filters: Filters::default(),
             sort: Sort::Relevance,
@@ -151,6 +155,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Matching articles in the whole index (not cut by the limit).
     pub total_articles: usize,
+    /// Corrected queries that find more, when a query word is not in the index.
+    pub suggestions: Vec<typos::Suggestion>,
     pub elapsed: Duration,
 }
 
@@ -377,10 +383,44 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             h
         })
         .collect();
+    let suggestions = suggest(gi, &searcher, opts, total)?;
     Ok(SearchResults {
         hits,
         total_articles: total,
+        suggestions,
         elapsed: start.elapsed(),
+    })
+}
+
+/// A suggestion is made when a query word is not in the index and the corrected query
+/// finds more than twice as many articles (any, when the query finds none). Nothing is
+/// computed when every word is in the index.
+fn suggest(
+    gi: &GazetteIndex,
+    searcher: &Searcher,
+    opts: &SearchOptions,
+    total: usize,
+) -> Result<Vec<typos::Suggestion>> {
+    let Some(fixes) = typos::corrections(gi, searcher, &opts.query) else {
+        return Ok(Vec::new());
+    };
+    if fixes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = typos::corrected(&opts.query, &fixes);
+    let corrected = SearchOptions {
+        query: query.clone(),
+        fuzzy: false,
+        ..opts.clone()
+    };
+    let prepared = prepare(gi, searcher, &corrected)?;
+    let hits = prepared
+        .search(searcher, Count)
+        .map_err(|e| Error::index(&gi.path, e))?;
+    Ok(if hits > total.saturating_mul(2) {
+        vec![typos::Suggestion { query, hits }]
+    } else {
+        Vec::new()
     })
 }
 
@@ -799,6 +839,8 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
             articles: u64,
         }
         rewrite_names(&mut ast, gi, true);
+        // `--fuzzy`, and `word~N`: near words as lower-weighted alternatives.
+        typos::expand(&mut ast, gi, searcher, opts.fuzzy);
         let mut clauses: Vec<Clause> = Vec::new();
         for key in analysis::stem_keys() {
             let group_term = Term::from_field_text(f.stem, key);

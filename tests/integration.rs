@@ -12,3 +12,4 @@ mod jobs;
 mod reliability;
 mod search;
 mod trust;
+mod typos;

@@ -38,8 +38,12 @@ pub struct SearchArgs {
     #[arg(long)]
     pub json: bool,
     /// Match the spelling typed only (no aliases, no stemming).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "fuzzy")]
     pub exact: bool,
+    /// Also match words within a few typos of each query word (1 edit from 5 letters, 2
+    /// from 9; `word~N` asks for N on one word), ranked below exact and alias matches.
+    #[arg(long)]
+    pub fuzzy: bool,
     /// Passage length in characters.
     #[arg(long, value_name = "N", default_value_t = 320)]
     pub passage_chars: usize,
@@ -136,6 +140,7 @@ pub(super) fn run(
         limit: args.limit,
         offset: args.offset,
         exact: args.exact,
+        fuzzy: args.fuzzy,
         passages: PassageOptions {
             chars: args.passage_chars.max(20),
             per_article: args.per_article.max(1),
@@ -177,9 +182,32 @@ pub(super) fn run(
         ))
     };
     print_results(printer.as_mut(), &opts.query, &results)?;
+    if !args.json {
+        for s in &results.suggestions {
+            eprintln!(
+                "did you mean {} ({} article{})?",
+                s.query,
+                thousands(s.hits),
+                if s.hits == 1 { "" } else { "s" }
+            );
+        }
+    }
     Ok(if results.total_articles == 0 {
         Exit::NoHits
     } else {
         Exit::Hits
     })
+}
+
+/// 1473 → "1,473".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

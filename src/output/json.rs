@@ -97,6 +97,14 @@ struct SummaryRecord<'a> {
     hits: usize,
     passages: usize,
     elapsed_ms: f64,
+    /// Corrected queries that find more (a query word the index does not hold).
+    suggestions: Vec<SuggestionRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuggestionRecord<'a> {
+    query: &'a str,
+    hits: usize,
 }
 
 /// Writes JSON Lines to any writer.
@@ -158,6 +166,14 @@ impl<W: Write> Printer for JsonPrinter<W> {
             hits: results.total_articles,
             passages: results.hits.len(),
             elapsed_ms: (results.elapsed.as_secs_f64() * 1e3 * 1000.0).round() / 1000.0,
+            suggestions: results
+                .suggestions
+                .iter()
+                .map(|s| SuggestionRecord {
+                    query: &s.query,
+                    hits: s.hits,
+                })
+                .collect(),
         };
         self.line(&record)?;
         self.out.flush()

@@ -1,0 +1,453 @@
+//! Typos and near-misses: the words of the index within an edit budget of a query word
+//! (Damerau-Levenshtein: a transposition is one edit; tantivy's Levenshtein automaton
+//! over the exact-spelling term dictionaries), the romanisation-blind key that makes
+//! Klichko and Klitschko one name, `--fuzzy` (each word also matches its near words, at
+//! a lower weight) and the "did you mean" suggestions of a search that finds little.
+
+use std::collections::HashMap;
+
+use tantivy::query::FuzzyTermQuery;
+use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf, UserInputLiteral};
+use tantivy::{Searcher, Term};
+
+use crate::analysis;
+use crate::index::GazetteIndex;
+
+/// The edits a word of this many letters tolerates, as Meilisearch counts them: none
+/// below 5 letters, 1 from 5, 2 from 9.
+pub fn budget(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// How many near words one query word may expand to under `--fuzzy` (the most frequent
+/// first): enough for the spellings of a name, not every rare typo of a common word.
+const MAX_EXPANSIONS: usize = 24;
+/// Weight of a near word against the word typed (or its aliases).
+const FUZZY_BOOST: f64 = 0.3;
+
+/// The words of the exact-spelling fields within `distance` edits of `word` (lower
+/// case), with the number of articles holding each, most frequent first.
+pub fn near_words(
+    gi: &GazetteIndex,
+    searcher: &Searcher,
+    word: &str,
+    distance: u8,
+) -> Vec<(String, u64)> {
+    let mut found: HashMap<String, u64> = HashMap::new();
+    if distance == 0 {
+        return Vec::new();
+    }
+    for field in [gi.fields.body_exact, gi.fields.title_exact] {
+        let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+        let Ok(automaton) = query.automaton() else {
+            continue;
+        };
+        for reader in searcher.segment_readers() {
+            let Ok(inverted) = reader.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                if let Ok(w) = std::str::from_utf8(stream.key()) {
+                    let df = u64::from(stream.value().doc_freq);
+                    let e = found.entry(w.to_string()).or_default();
+                    // A word in a title and a body of one article counts once per
+                    // field; the larger field count is the better estimate.
+                    *e = (*e).max(df);
+                }
+            }
+        }
+    }
+    let mut out: Vec<(String, u64)> = found.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// Keeps `cand` in `best` if it is within the budget and cheaper (then more frequent).
+fn consider(best: &mut Option<(f32, u64, String)>, typed: &str, distance: u8, cand: &str, df: u64) {
+    if df == 0 || cand == typed {
+        return;
+    }
+    let c = cost(typed, cand);
+    if c > f32::from(distance) {
+        return;
+    }
+    let better = match best {
+        None => true,
+        Some((bc, bdf, _)) => c < *bc || (c == *bc && df > *bdf),
+    };
+    if better {
+        *best = Some((c, df, cand.to_string()));
+    }
+}
+
+/// Articles that name the table entity `spelling` is a spelling of.
+fn entity_articles(
+    gi: &GazetteIndex,
+    searcher: &Searcher,
+    names: &mut tantivy::tokenizer::TextAnalyzer,
+    spelling: &str,
+) -> u64 {
+    analysis::analyze(names, &styled_like("A", spelling))
+        .iter()
+        .filter(|t| t.text.starts_with(analysis::ENTITY_PREFIX))
+        .map(|t| {
+            searcher
+                .doc_freq(&Term::from_field_text(gi.fields.body, &t.text))
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Articles whose exact-spelling fields hold `word` (lower case).
+fn word_articles(gi: &GazetteIndex, searcher: &Searcher, word: &str) -> u64 {
+    [gi.fields.body_exact, gi.fields.title_exact]
+        .iter()
+        .map(|&f| {
+            searcher
+                .doc_freq(&Term::from_field_text(f, word))
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// A romanisation-blind key: the word's name key (`ner::key::word_key`: romanised,
+/// folded, the spellings romanisations disagree on made one — `tsch`, `tch` and `ch`;
+/// `kh` and `h`; `y`, `j` and `i`; `w` and `v`; doubled letters — one ending off).
+pub fn sound_key(word: &str) -> String {
+    crate::ner::key::word_key(word)
+}
+
+/// Keys next to each other on a QWERTY or ЙЦУКЕН keyboard: a substitution of one for
+/// the other is the likeliest typo.
+fn adjacent(a: char, b: char) -> bool {
+    const ROWS: &[&str] = &[
+        "qwertyuiop",
+        "asdfghjkl",
+        "zxcvbnm",
+        "йцукенгшщзхї",
+        "фівапролджє",
+        "ячсмитьбю",
+        "йцукенгшщзхъ",
+        "фывапролджэ",
+    ];
+    ROWS.iter().any(|row| {
+        let chars: Vec<char> = row.chars().collect();
+        chars
+            .windows(2)
+            .any(|w| (w[0] == a && w[1] == b) || (w[0] == b && w[1] == a))
+    })
+}
+
+/// How far a candidate is from the word typed: its Damerau-Levenshtein distance, less
+/// a little for a substitution of neighbouring keys, and a romanisation of the same
+/// name counts as half an edit whatever its letters.
+fn cost(typed: &str, candidate: &str) -> f32 {
+    let d = strsim::osa_distance(typed, candidate) as f32;
+    if sound_key(typed) == sound_key(candidate) {
+        // Just under one edit, whatever the letters (Klichko, Klitschko); among such
+        // spellings the nearer in letters first (Зеленськй: Зеленський, not Зеленский).
+        return d.min(1.0) - 0.1 + 0.01 * d;
+    }
+    let (t, c): (Vec<char>, Vec<char>) = (typed.chars().collect(), candidate.chars().collect());
+    let keyboard = t.len() == c.len()
+        && t.iter().zip(&c).filter(|(a, b)| a != b).count() == 1
+        && t.iter().zip(&c).any(|(a, b)| a != b && adjacent(*a, *b));
+    if keyboard {
+        d - 0.25
+    } else {
+        d
+    }
+}
+
+/// One suggested query and how many articles it finds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub query: String,
+    pub hits: usize,
+}
+
+use serde::Serialize;
+
+/// The best correction of each query word the index does not hold, or `None` when every
+/// word is there (then no suggestion is made, whatever the query finds). Candidates:
+/// the index's words within the edit budget (at least one edit from 4 letters), and the
+/// alias table's one-word spellings of the same romanisation-blind key or within the
+/// budget; the cheapest wins, then the most frequent.
+pub fn corrections(
+    gi: &GazetteIndex,
+    searcher: &Searcher,
+    query: &str,
+) -> Option<Vec<(String, String)>> {
+    let (ast, errors) = query_grammar::parse_query_lenient(query);
+    if !errors.is_empty() {
+        return None;
+    }
+    let mut words = Vec::new();
+    words_of(&ast, &mut words);
+    let mut exact = analysis::exact_analyzer();
+    let mut names = analysis::analyzer(&gi.table, analysis::NO_STEM);
+    let mut fixes = Vec::new();
+    for typed in words {
+        let lower: String = analysis::analyze(&mut exact, &typed)
+            .into_iter()
+            .map(|t| t.text)
+            .collect::<Vec<_>>()
+            .join(" ");
+        if lower.is_empty() || lower.contains(' ') || lower.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        // In the index, or a name of the table on its own (an entity term): no typo.
+        let entity = analysis::analyze(&mut names, &typed)
+            .iter()
+            .any(|t| t.text.starts_with(analysis::ENTITY_PREFIX));
+        if entity || word_articles(gi, searcher, &lower) > 0 {
+            continue;
+        }
+        let distance = budget(&lower).max(u8::from(lower.chars().count() >= 4));
+        let mut best: Option<(f32, u64, String)> = None;
+        let near = near_words(gi, searcher, &lower, distance);
+        for (w, df) in near {
+            consider(&mut best, &lower, distance, &w, df);
+        }
+        let found_near = best.is_some();
+        // The table adds the spellings of its names that the index's words lack (an
+        // English archive that never writes "Kharkiv"), found by their romanisation-blind
+        // keys within the budget. Only when the index has no near word: keying the
+        // table's 9,000 spellings costs about 10 ms per process.
+        if !found_near {
+            let key = sound_key(&lower);
+            for (k, spellings) in table_keys(&gi.table).iter() {
+                if strsim::osa_distance(k, &key) > usize::from(distance) {
+                    continue;
+                }
+                for s in spellings {
+                    let df = entity_articles(gi, searcher, &mut names, s);
+                    consider(&mut best, &lower, distance, s, df);
+                }
+            }
+        }
+        if let Some((_, _, fix)) = best {
+            fixes.push((typed.clone(), styled_like(&typed, &fix)));
+        }
+    }
+    Some(fixes)
+}
+
+/// The alias table's one-word spellings (lower case) by [`sound_key`], built once per
+/// table (by its fingerprint).
+fn table_keys(table: &crate::analysis::AliasTable) -> std::sync::Arc<HashMap<String, Vec<String>>> {
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Keys = Arc<HashMap<String, Vec<String>>>;
+    static CACHE: OnceLock<Mutex<Option<(String, Keys)>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(None));
+    let mut slot = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((fp, keys)) = slot.as_ref() {
+        if fp == table.fingerprint() {
+            return keys.clone();
+        }
+    }
+    let mut keys: HashMap<String, Vec<String>> = HashMap::new();
+    for e in table.entities() {
+        for s in e.spellings.iter().filter(|s| !s.contains(' ')) {
+            let s = s.to_lowercase();
+            let list = keys.entry(sound_key(&s)).or_default();
+            if !list.contains(&s) {
+                list.push(s);
+            }
+        }
+    }
+    let keys = Arc::new(keys);
+    *slot = Some((table.fingerprint().to_string(), keys.clone()));
+    keys
+}
+
+/// `fix` written with the capitals of `typed` (Zelenksy → Zelensky, ZELENKSY → ZELENSKY).
+fn styled_like(typed: &str, fix: &str) -> String {
+    let letters: Vec<char> = typed.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        return fix.to_uppercase();
+    }
+    if letters.first().is_some_and(|c| c.is_uppercase()) {
+        let mut cs = fix.chars();
+        return cs
+            .next()
+            .map(|f| f.to_uppercase().chain(cs).collect())
+            .unwrap_or_default();
+    }
+    fix.to_string()
+}
+
+/// The single words of a query that are not negated and not in a field other than the
+/// text: the words a typo can be in.
+fn words_of(ast: &UserInputAst, out: &mut Vec<String>) {
+    match ast {
+        UserInputAst::Clause(children) => {
+            for (occur, child) in children {
+                if !matches!(occur, Some(query_grammar::Occur::MustNot)) {
+                    words_of(child, out);
+                }
+            }
+        }
+        UserInputAst::Boost(inner, _) => words_of(inner, out),
+        UserInputAst::Leaf(leaf) => {
+            if let UserInputLeaf::Literal(l) = leaf.as_ref() {
+                if text_field(l) && !l.prefix {
+                    // `word~N` asked for its near words already.
+                    out.extend(
+                        l.phrase
+                            .split_whitespace()
+                            .filter(|w| !w.contains('~'))
+                            .map(str::to_string),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn text_field(l: &UserInputLiteral) -> bool {
+    matches!(l.field_name.as_deref(), None | Some("title" | "body"))
+}
+
+/// `--fuzzy`, and `word~N` on a single word: each such word of the query also matches
+/// the index's words within the budget (or N edits, at most 2), most frequent first, at
+/// [`FUZZY_BOOST`] of its weight, so that exact and alias matches rank first. The near
+/// words are ordinary literals of the query: they are analysed, matched and highlighted
+/// as the words typed are.
+pub fn expand(ast: &mut UserInputAst, gi: &GazetteIndex, searcher: &Searcher, all_words: bool) {
+    match ast {
+        UserInputAst::Clause(children) => {
+            for (occur, child) in children.iter_mut() {
+                if !matches!(occur, Some(query_grammar::Occur::MustNot)) {
+                    expand(child, gi, searcher, all_words);
+                }
+            }
+        }
+        UserInputAst::Boost(inner, _) => expand(inner, gi, searcher, all_words),
+        UserInputAst::Leaf(leaf) => {
+            let UserInputLeaf::Literal(l) = leaf.as_ref() else {
+                return;
+            };
+            if !text_field(l) || l.prefix || l.phrase.contains(char::is_whitespace) {
+                return;
+            }
+            // `word~N`: tantivy's grammar reads `~N` as part of a bare word (and as a
+            // slop after a quoted one, meaningless on one word): either asks for N edits.
+            let (word, asked) = match l.phrase.rsplit_once('~') {
+                Some((w, n))
+                    if !w.is_empty() && n.len() == 1 && n.as_bytes()[0].is_ascii_digit() =>
+                {
+                    (w.to_string(), Some((n.as_bytes()[0] - b'0').min(2)))
+                }
+                _ => (l.phrase.clone(), (l.slop > 0).then(|| l.slop.min(2) as u8)),
+            };
+            let distance = match (asked, all_words) {
+                (None, false) => return,
+                (None, true) => budget(&word),
+                (Some(n), _) => n,
+            };
+            let lower = word.to_lowercase();
+            let near = near_words(gi, searcher, &lower, distance);
+            let mut plain = l.clone();
+            plain.slop = 0;
+            plain.phrase = word.clone();
+            let mut alternatives: Vec<(Option<query_grammar::Occur>, UserInputAst)> = vec![(
+                Some(query_grammar::Occur::Should),
+                UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(plain.clone()))),
+            )];
+            for (w, _) in near
+                .into_iter()
+                .filter(|(w, _)| *w != lower)
+                .take(MAX_EXPANSIONS)
+            {
+                let mut alt = plain.clone();
+                // Written as the word was: a capital makes a name of the table match.
+                alt.phrase = styled_like(&word, &w);
+                alternatives.push((
+                    Some(query_grammar::Occur::Should),
+                    UserInputAst::Boost(
+                        Box::new(UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(alt)))),
+                        FUZZY_BOOST.into(),
+                    ),
+                ));
+            }
+            *ast = UserInputAst::Clause(alternatives);
+        }
+    }
+}
+
+/// The suggested query: `query` with each correction made, at word boundaries.
+pub fn corrected(query: &str, fixes: &[(String, String)]) -> String {
+    let mut out = query.to_string();
+    for (typed, fix) in fixes {
+        let mut result = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(typed.as_str()) {
+            let before = rest[..i].chars().last();
+            let after = rest[i + typed.len()..].chars().next();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+            result.push_str(&rest[..i]);
+            if boundary(before) && boundary(after) {
+                result.push_str(fix);
+            } else {
+                result.push_str(typed);
+            }
+            rest = &rest[i + typed.len()..];
+        }
+        result.push_str(rest);
+        out = result;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets_as_meilisearch() {
+        assert_eq!(
+            (
+                budget("Kyiv"),
+                budget("Odesa"),
+                budget("Zelenksy"),
+                budget("Klitschkos")
+            ),
+            (0, 1, 1, 2)
+        );
+    }
+
+    #[test]
+    fn romanisations_share_a_key_and_cost_half_an_edit() {
+        assert_eq!(sound_key("Klichko"), sound_key("Klitschko"));
+        assert_eq!(sound_key("Zelenskyy"), sound_key("Zelenskiy"));
+        assert!(cost("klichko", "klitschko") < 1.0);
+        assert!(cost("зеленськй", "зеленський") < cost("зеленськй", "зеленский"));
+        assert_eq!(
+            cost("zelenksy", "zelensky"),
+            1.0,
+            "a transposition is one edit"
+        );
+        assert!(cost("kyuv", "kyiv") < 1.0, "u is next to i");
+    }
+
+    #[test]
+    fn corrections_keep_the_query_around_them() {
+        let fixes = vec![("Zelenksy".to_string(), "Zelensky".to_string())];
+        assert_eq!(
+            corrected("Zelenksy AND \"Zelenksy said\" Zelenksyy", &fixes),
+            "Zelensky AND \"Zelensky said\" Zelenksyy"
+        );
+        assert_eq!(styled_like("ZELENKSY", "zelensky"), "ZELENSKY");
+        assert_eq!(styled_like("Зеленськй", "зеленський"), "Зеленський");
+    }
+}

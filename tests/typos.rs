@@ -1,0 +1,113 @@
+//! Typos: "did you mean" on stderr and in the JSON summary, never for a query whose
+//! words are all in the index; `--fuzzy` and `word~N`, ranked below exact matches and
+//! highlighted; `--exact` with `--fuzzy` refused.
+
+use serde_json::Value;
+
+use crate::util::{passages, stderr, stdout, summary, Dir};
+
+fn indexed_with_ukrainian() -> Dir {
+    let d = Dir::new();
+    d.copy_fixtures("corpus");
+    d.write(
+        "corpus/uk.jsonl",
+        "{\"id\":\"uk1\",\"title\":\"Звернення\",\"body\":\"Президент Зеленський звернувся до українців увечері.\",\"lang\":\"uk\"}\n",
+    );
+    let out = d.run(&["index", "corpus", "--index", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    d
+}
+
+fn search(d: &Dir, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["search", "--index", "idx", "--color", "never"];
+    all.extend_from_slice(args);
+    d.run(&all)
+}
+
+#[test]
+fn a_typo_gets_one_line_of_did_you_mean_and_a_right_query_none() {
+    let d = indexed_with_ukrainian();
+    let cases = [
+        // A typo in a table name, a romanisation the table spells otherwise, a typo in
+        // a common word, a Cyrillic typo (a letter dropped).
+        ("Zelenksy", "did you mean Zelensky (4 articles)?", 1),
+        ("Klichko", "did you mean Klitschko (1 article)?", 1),
+        ("missiel", "did you mean missile (2 articles)?", 1),
+        // The stemmer takes Зеленськй to one article: found, exit 0, still a suggestion.
+        ("Зеленськй", "did you mean Зеленський (4 articles)?", 0),
+    ];
+    for (typed, line, code) in cases {
+        let out = search(&d, &[typed]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{typed}: exit codes unchanged"
+        );
+        assert_eq!(stderr(&out).trim(), line, "{typed}");
+    }
+    // Every word in the index: no suggestion, whatever it finds.
+    for right in ["Kyiv", "Zelensky", "missile", "Kyiv Zelenksy"] {
+        let out = search(&d, &[right]);
+        assert!(stderr(&out).is_empty(), "{right}: {}", stderr(&out));
+    }
+    let (recs, code) = d.search_json(&["Zelenksy"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        summary(&recs)["suggestions"],
+        serde_json::json!([{"query": "Zelensky", "hits": 4}])
+    );
+    let (recs, _) = d.search_json(&["Zelensky"]);
+    assert_eq!(summary(&recs)["suggestions"], serde_json::json!([]));
+}
+
+#[test]
+fn fuzzy_finds_near_words_below_exact_matches_and_marks_them() {
+    let d = indexed_with_ukrainian();
+    let (exact, _) = d.search_json(&["Zelensky", "-n", "50"]);
+    let (fuzzy, code) = d.search_json(&["Zelenksy", "--fuzzy", "-n", "50"]);
+    assert_eq!(code, 0);
+    let ids = |recs: &[Value]| {
+        let mut v: Vec<String> = passages(recs)
+            .iter()
+            .map(|p| p["article"]["id"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        ids(&fuzzy),
+        ids(&exact),
+        "the typo finds what the name finds"
+    );
+    let marked: Vec<&str> = passages(&fuzzy)
+        .iter()
+        .flat_map(|p| p["matches"].as_array().unwrap())
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert!(marked.contains(&"Zelensky"), "{marked:?}");
+    // `word~N` asks for N edits on one word; without it a typo finds nothing.
+    let (tilde, _) = d.search_json(&["Zelenksy~1", "-n", "50"]);
+    assert_eq!(ids(&tilde), ids(&exact));
+    // An exact or alias match ranks above a near word: "missile" itself first.
+    d.write(
+        "corpus/near.jsonl",
+        "{\"id\":\"n1\",\"title\":\"Missiles\",\"body\":\"Missles were seen.\",\"lang\":\"en\"}\n",
+    );
+    d.run(&["index", "corpus", "--index", "idx"]);
+    let (recs, _) = d.search_json(&["missile", "--fuzzy", "-n", "50"]);
+    let order: Vec<&str> = passages(&recs)
+        .iter()
+        .map(|p| p["article"]["id"].as_str().unwrap())
+        .collect();
+    assert!(order.contains(&"n1"), "{order:?}");
+    assert_ne!(order[0], "n1", "{order:?}");
+    let out = search(&d, &["Kyiv", "--exact", "--fuzzy"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the argument '--exact' cannot be used with '--fuzzy'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+}
