@@ -498,6 +498,9 @@ fn commit_and_count(
     fields: &FieldMap,
 ) -> Result<u64> {
     index::commit(writer, gi, roots, fields)?;
+    // The table's spelling keys for "did you mean" (see `typos`): a cache, so a failure
+    // to write it costs later searches time, not correctness.
+    let _ = crate::typos::write_table_keys(&gi.path, &gi.table);
     Ok(gi
         .index
         .reader()

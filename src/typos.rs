@@ -243,8 +243,11 @@ pub fn corrections(
         // table's 9,000 spellings costs about 10 ms per process.
         if !found_near {
             let key = sound_key(&lower);
-            for (k, spellings) in table_keys(&gi.table).iter() {
-                if strsim::osa_distance(k, &key) > usize::from(distance) {
+            for (k, spellings) in table_keys(&gi.table, Some(&gi.path)).iter() {
+                // Keys are ASCII: lengths in bytes are lengths in letters.
+                if k.len().abs_diff(key.len()) > usize::from(distance)
+                    || strsim::osa_distance(k, &key) > usize::from(distance)
+                {
                     continue;
                 }
                 for s in spellings {
@@ -262,9 +265,13 @@ pub fn corrections(
     Some(fixes)
 }
 
-/// The alias table's one-word spellings (lower case) by [`sound_key`], built once per
-/// table (by its fingerprint).
-fn table_keys(table: &crate::analysis::AliasTable) -> std::sync::Arc<HashMap<String, Vec<String>>> {
+/// The alias table's one-word spellings (lower case) by [`sound_key`]: kept per process,
+/// read from the index folder where the indexing job wrote them
+/// ([`write_table_keys`]), else computed (keying 9,000 spellings takes about 10 ms).
+fn table_keys(
+    table: &crate::analysis::AliasTable,
+    index: Option<&std::path::Path>,
+) -> std::sync::Arc<HashMap<String, Vec<String>>> {
     use std::sync::{Arc, Mutex, OnceLock};
     type Keys = Arc<HashMap<String, Vec<String>>>;
     static CACHE: OnceLock<Mutex<Option<(String, Keys)>>> = OnceLock::new();
@@ -275,6 +282,23 @@ fn table_keys(table: &crate::analysis::AliasTable) -> std::sync::Arc<HashMap<Str
             return keys.clone();
         }
     }
+    let from_file = index
+        .and_then(|dir| std::fs::read_to_string(dir.join(keys_file_name(table))).ok())
+        .map(|text| {
+            let mut keys: HashMap<String, Vec<String>> = HashMap::new();
+            for line in text.lines() {
+                if let Some((k, s)) = line.split_once('\t') {
+                    keys.entry(k.to_string()).or_default().push(s.to_string());
+                }
+            }
+            keys
+        });
+    let keys = Arc::new(from_file.unwrap_or_else(|| compute_table_keys(table)));
+    *slot = Some((table.fingerprint().to_string(), keys.clone()));
+    keys
+}
+
+fn compute_table_keys(table: &crate::analysis::AliasTable) -> HashMap<String, Vec<String>> {
     let mut keys: HashMap<String, Vec<String>> = HashMap::new();
     for e in table.entities() {
         for s in e.spellings.iter().filter(|s| !s.contains(' ')) {
@@ -285,9 +309,40 @@ fn table_keys(table: &crate::analysis::AliasTable) -> std::sync::Arc<HashMap<Str
             }
         }
     }
-    let keys = Arc::new(keys);
-    *slot = Some((table.fingerprint().to_string(), keys.clone()));
     keys
+}
+
+fn keys_file_name(table: &crate::analysis::AliasTable) -> String {
+    format!("typo-keys-{}.tsv", table.fingerprint())
+}
+
+/// Writes the table's spelling keys into the index folder (one `key<TAB>spelling` line
+/// each), for the "did you mean" of later searches; replaces those of other tables.
+/// Written to a temporary name and renamed: a search reads the whole file or none.
+pub fn write_table_keys(
+    index: &std::path::Path,
+    table: &crate::analysis::AliasTable,
+) -> std::io::Result<()> {
+    let name = keys_file_name(table);
+    if index.join(&name).exists() {
+        return Ok(());
+    }
+    let mut lines: Vec<String> = compute_table_keys(table)
+        .into_iter()
+        .flat_map(|(k, spellings)| spellings.into_iter().map(move |s| format!("{k}\t{s}\n")))
+        .collect();
+    lines.sort();
+    let tmp = index.join(format!(".{name}.{}", std::process::id()));
+    std::fs::write(&tmp, lines.concat())?;
+    std::fs::rename(&tmp, index.join(&name))?;
+    for e in std::fs::read_dir(index)?.flatten() {
+        let n = e.file_name();
+        let n = n.to_string_lossy();
+        if n.starts_with("typo-keys-") && n != name {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    Ok(())
 }
 
 /// `fix` written with the capitals of `typed` (Zelenksy → Zelensky, ZELENKSY → ZELENSKY).
