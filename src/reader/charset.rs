@@ -71,9 +71,11 @@ fn without_declarations(mut text: String) -> String {
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
+    // The parser takes `<?xml` followed by anything but a name character as a
+    // declaration (`<?xmlhttp:…` included); `<?xml-stylesheet` is an instruction.
     let is_decl = |rest: &str| {
         rest.strip_prefix("<?xml")
-            .is_some_and(|after| after.starts_with(|c: char| c.is_whitespace()))
+            .is_some_and(|after| !after.starts_with(|c: char| c == '-' || c == '_' || c == '.'))
     };
     if is_decl(&text) {
         if let Some(end) = text.find("?>") {

@@ -37,6 +37,10 @@ pub fn read_feed(path: &Path, sink: &mut dyn FnMut(Article), skipped: &mut Skipp
 
 /// Whether a `.json` file's text is a JSON Feed rather than one article.
 pub fn is_json_feed(text: &str) -> bool {
+    let text = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if !text.starts_with('{') {
+        return false;
+    }
     let start = &text[..super::floor_char_boundary(text, 512)];
     // `https:\/\/jsonfeed.org\/version\/1`: JSON may escape the slashes.
     start.contains("jsonfeed.org")
