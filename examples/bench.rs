@@ -39,6 +39,8 @@ struct Query {
     flags: &'static [&'static str],
     /// `rg -i -w` patterns (each one `-e`).
     rg: &'static [&'static str],
+    /// `--fuzzy`.
+    fuzzy: bool,
 }
 
 fn no_filter() -> Filters {
@@ -59,6 +61,7 @@ const QUERIES: &[Query] = &[
         filters: no_filter,
         flags: &[],
         rg: &["sorghum"],
+        fuzzy: false,
     },
     Query {
         name: "common term",
@@ -66,6 +69,7 @@ const QUERIES: &[Query] = &[
         filters: no_filter,
         flags: &[],
         rg: &["market"],
+        fuzzy: false,
     },
     Query {
         name: "alias",
@@ -73,6 +77,7 @@ const QUERIES: &[Query] = &[
         filters: no_filter,
         flags: &[],
         rg: &["kiev", "kyiv", "kiew", "київ", "киев"],
+        fuzzy: false,
     },
     Query {
         name: "phrase",
@@ -80,6 +85,7 @@ const QUERIES: &[Query] = &[
         filters: no_filter,
         flags: &[],
         rg: &["interest rates"],
+        fuzzy: false,
     },
     Query {
         name: "boolean",
@@ -87,6 +93,7 @@ const QUERIES: &[Query] = &[
         filters: no_filter,
         flags: &[],
         rg: &["oil"],
+        fuzzy: false,
     },
     Query {
         name: "filtered",
@@ -94,6 +101,24 @@ const QUERIES: &[Query] = &[
         filters: since_2016,
         flags: &["--since", "2016-01-01"],
         rg: &["trade"],
+        fuzzy: false,
+    },
+    // A typo the index does not hold: the search finds little and suggests "president".
+    Query {
+        name: "typo (did you mean)",
+        query: "presdient",
+        filters: no_filter,
+        flags: &[],
+        rg: &["presdient"],
+        fuzzy: false,
+    },
+    Query {
+        name: "typo --fuzzy",
+        query: "presdient",
+        filters: no_filter,
+        flags: &["--fuzzy"],
+        rg: &["presdient", "president"],
+        fuzzy: true,
     },
 ];
 
@@ -625,6 +650,7 @@ fn in_process(dir: &Path, reps: usize, queries: &[Query]) -> Vec<(Stats, u64)> {
             let opts = SearchOptions {
                 query: q.query.to_string(),
                 filters: (q.filters)(),
+                fuzzy: q.fuzzy,
                 ..SearchOptions::default()
             };
             let mut times = Vec::with_capacity(reps);
