@@ -75,7 +75,7 @@ fn without_declarations(mut text: String) -> String {
     // declaration (`<?xmlhttp:…` included); `<?xml-stylesheet` is an instruction.
     let is_decl = |rest: &str| {
         rest.strip_prefix("<?xml")
-            .is_some_and(|after| !after.starts_with(|c: char| c == '-' || c == '_' || c == '.'))
+            .is_some_and(|after| !after.starts_with(['-', '_', '.']))
     };
     if is_decl(&text) {
         if let Some(end) = text.find("?>") {
