@@ -23,11 +23,6 @@ pub fn budget(word: &str) -> u8 {
     }
 }
 
-/// A query word in at most this many articles may still be a typo of the archive's.
-const RARE_ARTICLES: u64 = 10;
-/// How many times as many articles its near word must be in for such a word to be one.
-const TYPO_RATIO: u64 = 100;
-
 /// How many near words one query word may expand to under `--fuzzy` (the most frequent
 /// first): enough for the spellings of a name, not every rare typo of a common word.
 const MAX_EXPANSIONS: usize = 24;
@@ -223,11 +218,9 @@ pub fn corrections(
         let entity = analysis::analyze(&mut names, &typed)
             .iter()
             .any(|t| t.text.starts_with(analysis::ENTITY_PREFIX));
-        // A word in a few articles may be the archive's own typo ("goverment" in 8 of
-        // news-large's 28,614, "government" in 4,448): it is corrected when a near word
-        // is in [`TYPO_RATIO`] times as many. A word in more is a word.
-        let df = word_articles(gi, searcher, &lower);
-        if entity || df > RARE_ARTICLES {
+        // A word the index holds is a word, even in one article (an archive's own typo
+        // "goverment" is in 8 of news-large's): no suggestion is made for it.
+        if entity || word_articles(gi, searcher, &lower) > 0 {
             continue;
         }
         let distance = budget(&lower).max(u8::from(lower.chars().count() >= 4));
@@ -256,10 +249,8 @@ pub fn corrections(
                 }
             }
         }
-        if let Some((_, best_df, fix)) = best {
-            if df == 0 || best_df >= TYPO_RATIO * df {
-                fixes.push((typed.clone(), styled_like(&typed, &fix)));
-            }
+        if let Some((_, _, fix)) = best {
+            fixes.push((typed.clone(), styled_like(&typed, &fix)));
         }
     }
     Some(fixes)
