@@ -27,16 +27,26 @@ pub fn article(gi: &GazetteIndex, id: &str) -> Result<Option<Shown>> {
         Term::from_field_text(gi.fields.id, id),
         IndexRecordOption::Basic,
     );
+    // One id in several files (the same URL in two web archives, one feed item in two
+    // snapshots): the latest capture, else the latest dated, is the article.
     let top = searcher
-        .search(&query, &TopDocs::with_limit(1).order_by_score())
+        .search(&query, &TopDocs::with_limit(64).order_by_score())
         .map_err(|e| Error::index(&gi.path, e))?;
-    let Some((_, address)) = top.into_iter().next() else {
+    let mut best: Option<(TantivyDocument, crate::search::ArticleMeta)> = None;
+    for (_, address) in top {
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .map_err(|e| Error::index(&gi.path, e))?;
+        let meta = meta_of(&gi.fields, &doc);
+        let newer =
+            |m: &crate::search::ArticleMeta| (m.captured.clone(), m.date.clone(), m.path.clone());
+        if best.as_ref().is_none_or(|(_, b)| newer(&meta) > newer(b)) {
+            best = Some((doc, meta));
+        }
+    }
+    let Some((doc, meta)) = best else {
         return Ok(None);
     };
-    let doc: TantivyDocument = searcher
-        .doc(address)
-        .map_err(|e| Error::index(&gi.path, e))?;
-    let meta = meta_of(&gi.fields, &doc);
     let body = text_of(&doc, gi.fields.body_text);
     let names = stored_names(gi, &doc);
     let mut analyzers = gi.take_analyzers();

@@ -520,3 +520,33 @@ fn field_mapping_reads_other_column_names_and_is_kept_for_later_jobs() {
         stderr(&out)
     );
 }
+
+#[test]
+fn show_prints_the_latest_capture_of_a_url_found_in_two_archives() {
+    let d = Dir::new();
+    let url = "https://news.example/kyiv";
+    d.write(
+        "corpus/a.warc.gz",
+        warc_response(
+            url,
+            "2024-05-02T10:00:00Z",
+            &page("Kyiv", "Later: fourteen drones over Kyiv were shot down."),
+        ),
+    );
+    d.write(
+        "corpus/b.warc.gz",
+        warc_response(
+            url,
+            "2024-05-01T10:00:00Z",
+            &page("Kyiv", "Earlier: twelve drones over Kyiv were shot down."),
+        ),
+    );
+    let out = d.run(&["index", "corpus", "--index", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = show(&d, url);
+    assert_eq!(shown["article"]["captured"], "2024-05-02T10:00:00Z");
+    assert_eq!(
+        shown["body"],
+        "Later: fourteen drones over Kyiv were shot down."
+    );
+}
