@@ -57,6 +57,15 @@ pub enum Error {
     Invalid(String),
 }
 
+/// The message a panic was raised with (`panic!("…")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown cause")
+}
+
 impl Error {
     /// The file or folder the error is about, if any.
     pub fn path(&self) -> Option<&std::path::Path> {

@@ -663,11 +663,7 @@ fn index_files(
                 )
             }));
             let errors = read.unwrap_or_else(|payload| {
-                let what = payload
-                    .downcast_ref::<String>()
-                    .map(String::as_str)
-                    .or_else(|| payload.downcast_ref::<&str>().copied())
-                    .unwrap_or("unknown cause");
+                let what = crate::error::panic_message(payload.as_ref());
                 vec![Error::BadFile {
                     path: t.path.clone(),
                     reason: format!("the {} reader failed on it ({what})", t.format.as_str()),

@@ -113,9 +113,6 @@ impl Config {
             path: Some((path.to_path_buf(), origin)),
             ..Config::default()
         };
-        let mut command = super::Cli::command_for_config();
-        // Built, so that every argument knows its action (whether it takes a value).
-        command.build();
         for (key, value) in &table {
             match key.as_str() {
                 "index" => config.index = Some(file_path(key, value)?),
@@ -143,6 +140,11 @@ impl Config {
                     let toml::Value::Table(subs) = value else {
                         bail!("config {}: `defaults` must hold tables: [defaults.search]", path.display());
                     };
+                    // Flag defaults are checked against the clap definitions, built so
+                    // that every argument knows its action (whether it takes a value);
+                    // a file without them costs no clap work.
+                    let mut command = super::Cli::command_for_config();
+                    command.build();
                     for (sub, value) in subs {
                         let Some(sc) = command.find_subcommand(sub) else {
                             let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
@@ -161,8 +163,9 @@ impl Config {
                             let Some(arg) = sc.get_arguments().find(|a| a.get_long() == Some(long.as_str())) else {
                                 let known: Vec<String> = sc
                                     .get_arguments()
+                                    .filter(|a| !a.is_global_set())
                                     .filter_map(|a| a.get_long())
-                                    .filter(|l| !matches!(*l, "help" | "index" | "color" | "aliases" | "no-config"))
+                                    .filter(|l| *l != "help")
                                     .map(|l| l.replace('-', "_"))
                                     .collect();
                                 bail!(

@@ -199,11 +199,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Man(args) => meta::man(args),
     }));
     outcome.unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("unknown cause");
+        let what = crate::error::panic_message(payload.as_ref());
         Err(match &cli.command {
             Command::Search(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
                 "index {}: damaged or unreadable ({what}); rebuild it with `gazette index --rebuild`",

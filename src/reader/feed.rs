@@ -156,7 +156,7 @@ fn text_of(t: &Text) -> String {
     // Plain text with entities in it was escaped twice by its feed (`&amp;#8211;`):
     // the HTML step decodes them.
     if sub == "plain" && !t.content.contains('&') {
-        t.content.split_whitespace().collect::<Vec<_>>().join(" ")
+        super::html::collapse(&t.content)
     } else {
         html_to_text(&t.content)
     }

@@ -228,7 +228,7 @@ fn tidy(text: &str) -> String {
 }
 
 /// Whitespace runs (non-breaking spaces included) as one space, trimmed.
-fn collapse(s: &str) -> String {
+pub(super) fn collapse(s: &str) -> String {
     s.split(|c: char| c.is_whitespace() || c == '\u{a0}')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
