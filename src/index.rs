@@ -139,6 +139,9 @@ pub struct IndexInfo {
     /// The `--field` mapping the files were read with.
     #[serde(default, skip_serializing_if = "FieldMap::is_empty")]
     pub fields: FieldMap,
+    /// The documents a later copy of their article supersedes (see `supersede`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<crate::supersede::Superseded>,
 }
 
 /// An opened Gazette index with its analyzers registered.
@@ -293,6 +296,7 @@ pub fn commit(
     gi: &GazetteIndex,
     roots: &Roots,
     fields: &FieldMap,
+    superseded: Vec<crate::supersede::Superseded>,
 ) -> Result<()> {
     let info = IndexInfo {
         schema: SCHEMA_VERSION,
@@ -303,6 +307,7 @@ pub fn commit(
         roots: roots.roots.clone(),
         base: Some(roots.base.display().to_string()),
         fields: fields.clone(),
+        superseded,
     };
     let payload = serde_json::to_string(&info).expect("IndexInfo serializes");
     let mut prepared = writer

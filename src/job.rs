@@ -390,9 +390,11 @@ fn run_locked(
         fields: Some(fields.clone()),
         ..opts.clone()
     };
+    let touched = !todo.is_empty();
     let counts = index_files(&gi, &writer, &table, todo, opts, progress, &mut report)?;
     report.articles = counts;
-    report.total_articles = commit_and_count(writer, &gi, &roots, &fields)?;
+    let changed = rebuilt.is_some() || !gone.is_empty() || touched;
+    report.total_articles = commit_and_count(writer, &gi, &roots, &fields, changed)?;
     if swap_from.is_some() {
         drop(gi);
         swap_in(&sibling(path, "rebuild"), path)?;
@@ -442,7 +444,7 @@ fn remove_roots(
         .as_ref()
         .map(|i| i.fields.clone())
         .unwrap_or_default();
-    report.total_articles = commit_and_count(writer, &gi, &roots, &fields)?;
+    report.total_articles = commit_and_count(writer, &gi, &roots, &fields, report.deleted > 0)?;
     report.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(report)
 }
@@ -490,23 +492,42 @@ impl tantivy::indexer::MergePolicy for CappedMerges {
     }
 }
 
-/// Commits the job and counts the articles the index holds after it.
+/// Commits the job and counts the articles the index holds after it. When the job
+/// changed anything, the copies of an article that a later one supersedes are listed
+/// again (see `supersede`) and committed with the index's information: readers see the
+/// job's articles a moment before the list that hides their older copies, never an
+/// article lost.
 fn commit_and_count(
     writer: IndexWriter,
     gi: &GazetteIndex,
     roots: &Roots,
     fields: &FieldMap,
+    changed: bool,
 ) -> Result<u64> {
-    index::commit(writer, gi, roots, fields)?;
+    let before = gi
+        .info
+        .as_ref()
+        .map(|i| i.superseded.clone())
+        .unwrap_or_default();
+    index::commit(writer, gi, roots, fields, before.clone())?;
+    let reader = gi
+        .index
+        .reader()
+        .map_err(|e| Error::index(&gi.path, e))?;
+    if changed {
+        let superseded = crate::supersede::find(gi, &reader.searcher())?;
+        if superseded != before {
+            let writer: IndexWriter = gi
+                .index
+                .writer_with_num_threads(1, 15_000_000)
+                .map_err(|e| Error::index(&gi.path, e))?;
+            index::commit(writer, gi, roots, fields, superseded)?;
+        }
+    }
     // The table's spelling keys for "did you mean" (see `typos`): a cache, so a failure
     // to write it costs later searches time, not correctness.
     let _ = crate::typos::write_table_keys(&gi.path, &gi.table);
-    Ok(gi
-        .index
-        .reader()
-        .map_err(|e| Error::index(&gi.path, e))?
-        .searcher()
-        .num_docs())
+    Ok(reader.searcher().num_docs())
 }
 
 /// A short reason for an I/O error on a root.

@@ -25,6 +25,7 @@ pub mod roots;
 pub mod search;
 pub mod show;
 pub mod similar;
+pub mod supersede;
 pub mod typos;
 
 pub use error::{Error, Result};

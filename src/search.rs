@@ -19,6 +19,7 @@ use crate::lang::Lang;
 use crate::ner;
 use crate::passage::{self, Literal, Mark, PassageOptions};
 use crate::similar::{self, Signature};
+use crate::supersede;
 use crate::typos;
 
 /// Longest query accepted, in characters: far beyond any typed query, short enough that
@@ -916,9 +917,14 @@ fn prepare(gi: &GazetteIndex, searcher: &Searcher, opts: &SearchOptions) -> Resu
         }
     };
     let filters = filter_clauses(gi, &opts.filters)?;
-    if !filters.is_empty() {
+    let superseded = gi
+        .info
+        .as_ref()
+        .and_then(|i| supersede::exclusion(&gi.fields, &i.superseded));
+    if !filters.is_empty() || superseded.is_some() {
         let mut clauses = vec![(Occur::Must, query)];
         clauses.extend(filters.into_iter().map(|q| (Occur::Must, q)));
+        clauses.extend(superseded.map(|q| (Occur::MustNot, q)));
         query = Box::new(BooleanQuery::new(clauses));
     }
     let window =

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::util::{article_ids, passages, stderr, stdout, Dir};
+use crate::util::{article_ids, passages, stderr, stdout, summary, Dir};
 
 const JSONL: &str = r#"{"id":"a1","title":"Strikes on Kyiv","body":"Drones hit the capital overnight.","lang":"en"}
 {"id":"a2","title":"Harvest news","body":"Sorghum prices rose in Kharkiv.","lang":"en"}
@@ -522,7 +522,7 @@ fn field_mapping_reads_other_column_names_and_is_kept_for_later_jobs() {
 }
 
 #[test]
-fn show_prints_the_latest_capture_of_a_url_found_in_two_archives() {
+fn a_url_captured_by_two_crawls_answers_once_with_the_latest_capture() {
     let d = Dir::new();
     let url = "https://news.example/kyiv";
     d.write(
@@ -548,5 +548,26 @@ fn show_prints_the_latest_capture_of_a_url_found_in_two_archives() {
     assert_eq!(
         shown["body"],
         "Later: fourteen drones over Kyiv were shot down."
+    );
+    // Search answers with the later capture alone, whichever words are asked for.
+    let bodies = |q: &str| -> Vec<String> {
+        passages(&d.search_json(&[q]).0)
+            .iter()
+            .map(|p| p["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        bodies("drones"),
+        ["Later: fourteen drones over Kyiv were shot down."]
+    );
+    assert!(bodies("twelve").is_empty(), "the older capture is hidden");
+    assert_eq!(summary(&d.search_json(&["Kyiv"]).0)["hits"], 1);
+    // The newer crawl removed: the older capture is back, not lost.
+    std::fs::remove_file(d.path().join("corpus/a.warc.gz")).unwrap();
+    let out = d.run(&["index", "--index", "idx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        bodies("drones"),
+        ["Earlier: twelve drones over Kyiv were shot down."]
     );
 }

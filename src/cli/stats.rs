@@ -44,6 +44,13 @@ pub(super) fn run(cli: &Cli, args: &StatsArgs, table: Arc<AliasTable>) -> Result
             info.built_at
         )?;
         writeln!(out, "aliases    {}", info.alias_fingerprint)?;
+        if !info.superseded.is_empty() {
+            writeln!(
+                out,
+                "copies     {} older copies of an article hidden by a later one",
+                info.superseded.len()
+            )?;
+        }
     }
     writeln!(out, "roots")?;
     for r in &s.roots {
