@@ -510,10 +510,7 @@ fn commit_and_count(
         .map(|i| i.superseded.clone())
         .unwrap_or_default();
     index::commit(writer, gi, roots, fields, before.clone())?;
-    let reader = gi
-        .index
-        .reader()
-        .map_err(|e| Error::index(&gi.path, e))?;
+    let reader = gi.index.reader().map_err(|e| Error::index(&gi.path, e))?;
     if changed {
         let superseded = crate::supersede::find(gi, &reader.searcher())?;
         if superseded != before {

@@ -199,13 +199,19 @@ mod tests {
         // Row numbers of two unrelated exports are two articles each...
         let got = losers(
             "7",
-            vec![copy("x.csv", Some("A"), None, 1), copy("y.csv", Some("B"), None, 2)],
+            vec![
+                copy("x.csv", Some("A"), None, 1),
+                copy("y.csv", Some("B"), None, 2),
+            ],
         );
         assert!(got.is_empty());
         // ...but one outlet's daily exports of the same story are one article.
         let got = losers(
             "7",
-            vec![copy("x.csv", Some("A"), None, 2), copy("y.csv", Some("A"), None, 1)],
+            vec![
+                copy("x.csv", Some("A"), None, 2),
+                copy("y.csv", Some("A"), None, 1),
+            ],
         );
         assert_eq!(files(got), ["y.csv"]);
     }

@@ -1,0 +1,485 @@
+//! Search: parses a query with the same analyzers the articles were indexed with, runs
+//! it over the index (BM25, title boosted), and turns the best articles into ranked
+//! passages with match and entity spans. The query is made in [`query`], the passages
+//! are cut in [`cut`].
+
+mod cut;
+mod query;
+
+use cut::Cutter;
+pub(crate) use cut::{stored_names, with_names};
+pub(crate) use query::{prepare, Prepared};
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value;
+use tantivy::{DateTime, Searcher, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::index::{Fields, GazetteIndex};
+use crate::lang::Lang;
+use crate::passage::{self, Mark, PassageOptions};
+use crate::similar::{self, Signature};
+use crate::typos;
+
+/// Longest query accepted, in characters: far beyond any typed query, short enough that
+/// parsing and matching stay fast.
+pub const MAX_QUERY_CHARS: usize = 10_000;
+/// Deepest parenthesis nesting accepted (the parser recurses per level).
+pub const MAX_QUERY_DEPTH: usize = 32;
+
+/// How many of the best articles the first collection keeps: more than a page needs, so
+/// that an archive holding many copies of its stories rarely needs a second collection
+/// (which runs the whole query again: a phrase of common words at 286,000 articles
+/// did so twice). Keeping a few hundred costs next to nothing against scoring every match.
+const FIRST_FETCH: usize = 200;
+
+/// How many articles further down a passage may come from and still be ranked above the
+/// best passage of an article (see `search`).
+const LOOKAHEAD: usize = 5;
+
+/// Title matches count this much more than body matches.
+pub const TITLE_BOOST: f32 = 2.0;
+/// How much of the article's own score a passage inherits.
+const ARTICLE_WEIGHT: f32 = 0.3;
+
+/// Restrictions on which articles may answer.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    pub langs: Vec<String>,
+    pub source: Option<String>,
+    pub since: Option<DateTime>,
+    pub until: Option<DateTime>,
+    pub entity: Option<String>,
+}
+
+/// The order of the answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best passages first.
+    #[default]
+    Relevance,
+    /// Newest articles first (undated last), best passages first within an article.
+    Date,
+}
+
+/// How articles telling the same story (see `similar`) are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    /// Their passages fold into the best-ranked one's, which lists them in `similar`
+    /// (for people: one story, one entry).
+    Fold,
+    /// Their passages stay, each naming the article it repeats in `same_story_as`; the
+    /// best-ranked one lists the others in `similar` (for programs, which decide).
+    Annotate,
+    /// No grouping.
+    Off,
+}
+
+/// A search request.
+#[derive(Clone, Debug)]
+pub struct SearchOptions {
+    pub query: String,
+    /// Passages to return.
+    pub limit: usize,
+    /// Passages to skip (paging).
+    pub offset: usize,
+    /// Match the spelling typed only (no aliases, no stemming).
+    pub exact: bool,
+    /// Each word also matches the index's words within its edit budget (see `typos`).
+    pub fuzzy: bool,
+    pub passages: PassageOptions,
+    pub filters: Filters,
+    pub sort: Sort,
+    /// What to do with articles that tell the same story as a better-ranked one.
+    pub group: Grouping,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            query: String::new(),
+            limit: 10,
+            offset: 0,
+            exact: false,
+            fuzzy: false,
+            passages: PassageOptions::default(),
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            group: Grouping::Fold,
+        }
+    }
+}
+
+/// What a hit says about its article.
+#[derive(Clone, Debug)]
+pub struct ArticleMeta {
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub lang: Lang,
+    pub path: String,
+    pub url: Option<String>,
+    pub place: Option<String>,
+    pub author: Option<String>,
+    /// When a web archive captured the page.
+    pub captured: Option<String>,
+}
+
+/// One ranked passage.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub article: Arc<ArticleMeta>,
+    /// The field the passage is cut from; offsets are into it.
+    pub field: passage::Field,
+    /// The passage text.
+    pub text: String,
+    /// Byte offsets of the passage in its field (the body, or the title).
+    pub start: usize,
+    pub end: usize,
+    /// Spans in `text` (byte offsets relative to the passage).
+    pub matches: Vec<Mark>,
+    pub entities: Vec<Mark>,
+    /// Other articles telling the same story (best first); on the first passage of the
+    /// best-ranked article of a story.
+    pub similar: Vec<Arc<ArticleMeta>>,
+    /// The better-ranked article this one tells the same story as (`Grouping::Annotate`).
+    pub same_story_as: Option<Arc<ArticleMeta>>,
+}
+
+/// The answer to a search.
+#[derive(Clone, Debug)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Matching articles in the whole index (not cut by the limit).
+    pub total_articles: usize,
+    /// Corrected queries that find more, when a query word is not in the index.
+    pub suggestions: Vec<typos::Suggestion>,
+    pub elapsed: Duration,
+}
+
+/// Searches `gi` and returns ranked passages.
+pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> {
+    let start = Instant::now();
+    let searcher = gi.searcher()?;
+    let prepared = prepare(gi, &searcher, opts)?;
+    let want = opts.offset + opts.limit;
+    // Passages come from the best articles; a few more than needed let a strong passage
+    // of a lower-ranked article surface. Folding can leave a page short (an archive
+    // holding many copies of one story): then more articles are fetched, four times as
+    // many each time.
+    let mut limit = (want + 10).max(opts.limit * 2).max(FIRST_FETCH);
+    let fetch = |limit: usize| -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+        match opts.sort {
+            Sort::Relevance => prepared.search(
+                &searcher,
+                (TopDocs::with_limit(limit).order_by_score(), Count),
+            ),
+            Sort::Date => prepared
+                .search(
+                    &searcher,
+                    (
+                        TopDocs::with_limit(limit)
+                            .order_by_fast_field::<DateTime>("date", tantivy::Order::Desc),
+                        Count,
+                    ),
+                )
+                .map(|(docs, n)| (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)),
+        }
+        .map_err(|e| Error::index(&gi.path, e))
+    };
+    let (mut top, total) = fetch(limit)?;
+
+    let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
+    let mut dates: HashMap<String, Option<i64>> = HashMap::new();
+    let mut cutter = Cutter::new(gi, &searcher, &prepared.ast, opts);
+    // Folding: the articles cut so far with their signatures, and what folds into them.
+    let mut leaders: Vec<(String, Signature)> = Vec::new();
+    let mut folded: HashMap<String, Vec<Arc<ArticleMeta>>> = HashMap::new();
+    // The answer is emitted one passage at a time: the best passage among those of the
+    // first LOOKAHEAD + k + 1 articles (in the order of their own scores, folded repeats
+    // not counted) not emitted yet is the passage at rank k + 1. A strong passage of a
+    // lower-ranked article can so rise by up to LOOKAHEAD articles, and the order is a
+    // function of the index and the query alone, not of `-n` or `--offset`: pages
+    // concatenate to the answer of one large page (sorting whatever the page happened to
+    // cut lost or repeated passages between pages). Articles are cut lazily, in order:
+    // cutting is the costly part of a search (each body is analysed again).
+    let mut pool: Vec<Hit> = Vec::new();
+    let mut all: Vec<Hit> = Vec::new();
+    let mut next = 0; // the next article of `top` to look at
+    let mut cut = 0; // articles cut (not folded)
+    let mut exhausted = false;
+    let order = |a: &Hit, b: &Hit, dates: &HashMap<String, Option<i64>>| -> std::cmp::Ordering {
+        // Equal scores are ordered by article id and place in the text: tantivy orders
+        // them by document address, which depends on which indexing thread took the
+        // article, so two builds of one corpus listed them differently.
+        let ties = |a: &Hit, b: &Hit| {
+            a.article
+                .id
+                .cmp(&b.article.id)
+                .then(a.field.cmp(&b.field))
+                .then(a.start.cmp(&b.start))
+        };
+        match opts.sort {
+            Sort::Relevance => b.score.total_cmp(&a.score).then_with(|| ties(a, b)),
+            Sort::Date => {
+                let (da, db) = (dates[&a.article.id], dates[&b.article.id]);
+                db.cmp(&da)
+                    .then(b.score.total_cmp(&a.score))
+                    .then_with(|| ties(a, b))
+            }
+        }
+    };
+    while all.len() < want {
+        // Cut articles until the pool holds the first LOOKAHEAD + k + 1.
+        while !exhausted && cut < LOOKAHEAD + all.len() + 1 {
+            if next == top.len() {
+                // Every fetched article is looked at: fetch more, if the index has
+                // more (the order of the first ones does not change).
+                if top.len() < limit {
+                    exhausted = true;
+                    break;
+                }
+                limit *= 4;
+                top = fetch(limit)?.0;
+                if next == top.len() {
+                    exhausted = true;
+                    break;
+                }
+            }
+            let (score, addr) = top[next];
+            next += 1;
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
+            let meta = Arc::new(meta_of(&gi.fields, &doc));
+            signatures.insert(
+                meta.id.clone(),
+                doc.get_first(gi.fields.minhash)
+                    .and_then(|v| v.as_bytes())
+                    .and_then(Signature::from_bytes),
+            );
+            dates.insert(
+                meta.id.clone(),
+                doc.get_first(gi.fields.date)
+                    .and_then(|v| v.as_datetime())
+                    .map(|d| d.into_timestamp_secs()),
+            );
+            if opts.group == Grouping::Fold {
+                // An article telling the story of a better-ranked one is only listed
+                // in that one's `similar`: its passages would be folded away, so they
+                // are not cut at all. (Every article cut has a passage: see `cut`.)
+                let sig = signatures[&meta.id].as_ref();
+                let leader = sig.and_then(|sig| {
+                    leaders.iter().position(|(_, ls): &(String, Signature)| {
+                        ls.similarity(sig) >= similar::SIMILAR
+                    })
+                });
+                if let Some(l) = leader {
+                    folded.entry(leaders[l].0.clone()).or_default().push(meta);
+                    continue;
+                }
+                if let Some(sig) = sig {
+                    leaders.push((meta.id.clone(), sig.clone()));
+                }
+            }
+            let title = text_of(&doc, gi.fields.title_text);
+            let body = text_of(&doc, gi.fields.body_text);
+            let names = stored_names(gi, &doc);
+            cut += 1;
+            for c in cutter.cut(meta.lang.code(), &title, &body, &names) {
+                let p = c.passage;
+                let text = match c.field {
+                    passage::Field::Title => &title,
+                    passage::Field::Body => &body,
+                };
+                let rel = |m: &Mark| Mark {
+                    start: m.start - p.start,
+                    end: m.end - p.start,
+                    ..m.clone()
+                };
+                pool.push(Hit {
+                    rank: 0,
+                    score: p.score + ARTICLE_WEIGHT * score,
+                    article: meta.clone(),
+                    field: c.field,
+                    text: text[p.start..p.end].to_string(),
+                    start: p.start,
+                    end: p.end,
+                    matches: p.matches.iter().map(rel).collect(),
+                    entities: c.entities,
+                    similar: Vec::new(),
+                    same_story_as: None,
+                });
+            }
+        }
+        let Some(best) = (0..pool.len()).min_by(|&a, &b| order(&pool[a], &pool[b], &dates)) else {
+            break;
+        };
+        all.push(pool.swap_remove(best));
+    }
+    cutter.finish();
+    match opts.group {
+        // The best passage of each article lists the articles folded into it.
+        Grouping::Fold => {
+            for hit in &mut all {
+                if let Some(members) = folded.remove(&hit.article.id) {
+                    hit.similar = members;
+                }
+            }
+        }
+        Grouping::Annotate => all = annotate_similar(all, &signatures),
+        Grouping::Off => {}
+    }
+    let hits: Vec<Hit> = all
+        .into_iter()
+        .enumerate()
+        .skip(opts.offset)
+        .take(opts.limit)
+        .map(|(i, mut h)| {
+            h.rank = i + 1;
+            h
+        })
+        .collect();
+    let suggestions = suggest(gi, &searcher, opts, total)?;
+    Ok(SearchResults {
+        hits,
+        total_articles: total,
+        suggestions,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// A suggestion is made when a query word is not in the index and the corrected query
+/// finds more than twice as many articles (any, when the query finds none). Nothing is
+/// computed when every word is in the index.
+fn suggest(
+    gi: &GazetteIndex,
+    searcher: &Searcher,
+    opts: &SearchOptions,
+    total: usize,
+) -> Result<Vec<typos::Suggestion>> {
+    let Some(fixes) = typos::corrections(gi, searcher, &opts.query) else {
+        return Ok(Vec::new());
+    };
+    if fixes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let query = typos::corrected(&opts.query, &fixes);
+    let corrected = SearchOptions {
+        query: query.clone(),
+        fuzzy: false,
+        ..opts.clone()
+    };
+    let prepared = prepare(gi, searcher, &corrected)?;
+    let hits = prepared
+        .search(searcher, Count)
+        .map_err(|e| Error::index(&gi.path, e))?;
+    Ok(if hits > total.saturating_mul(2) {
+        vec![typos::Suggestion { query, hits }]
+    } else {
+        Vec::new()
+    })
+}
+
+/// The ids of every article a search with `opts` matches (alias-aware unless
+/// `opts.exact`, filters applied), unranked: for evaluation, and for checking that the
+/// ranked answer shows every one of them.
+pub fn matching_ids(gi: &GazetteIndex, opts: &SearchOptions) -> Result<Vec<String>> {
+    let searcher = gi.searcher()?;
+    let prepared = prepare(gi, &searcher, opts)?;
+    let docs = prepared
+        .search(&searcher, tantivy::collector::DocSetCollector)
+        .map_err(|e| Error::index(&gi.path, e))?;
+    docs.into_iter()
+        .map(|addr| {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
+            Ok(text_of(&doc, gi.fields.id))
+        })
+        .collect()
+}
+
+/// Marks the passages of articles that tell the same story as a better-ranked article
+/// (`same_story_as`), and lists them in that article's first passage (`similar`), for
+/// `Grouping::Annotate`. (`Grouping::Fold` decides before cutting passages, in `search`.)
+fn annotate_similar(hits: Vec<Hit>, signatures: &HashMap<String, Option<Signature>>) -> Vec<Hit> {
+    let mut leaders: Vec<(String, usize)> = Vec::new(); // article id → index in `out`
+    let mut leader_of: HashMap<String, Option<usize>> = HashMap::new(); // None: is a leader
+    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+    for hit in hits {
+        let id = hit.article.id.clone();
+        match leader_of.get(&id) {
+            Some(None) => {
+                out.push(hit);
+                continue;
+            }
+            Some(Some(at)) => {
+                let leader = out[*at].article.clone();
+                out.push(Hit {
+                    same_story_as: Some(leader),
+                    ..hit
+                });
+                continue;
+            }
+            None => {}
+        }
+        let sig = signatures.get(&id).and_then(Option::as_ref);
+        let leader = sig.and_then(|sig| {
+            leaders.iter().find(|(lid, _)| {
+                signatures
+                    .get(lid)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|ls| ls.similarity(sig) >= similar::SIMILAR)
+            })
+        });
+        match leader {
+            Some(&(_, at)) => {
+                out[at].similar.push(hit.article.clone());
+                leader_of.insert(id, Some(at));
+                let leader = out[at].article.clone();
+                out.push(Hit {
+                    same_story_as: Some(leader),
+                    ..hit
+                });
+            }
+            None => {
+                leaders.push((id.clone(), out.len()));
+                leader_of.insert(id, None);
+                out.push(hit);
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn opt_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+pub(crate) fn meta_of(f: &Fields, doc: &TantivyDocument) -> ArticleMeta {
+    ArticleMeta {
+        id: text_of(doc, f.id),
+        title: text_of(doc, f.title_text),
+        date: opt_text(doc, f.date_text),
+        source: opt_text(doc, f.source),
+        lang: Lang::from_code(&text_of(doc, f.lang)),
+        path: text_of(doc, f.path),
+        url: opt_text(doc, f.url),
+        place: opt_text(doc, f.place),
+        author: opt_text(doc, f.author),
+        captured: opt_text(doc, f.captured),
+    }
+}
