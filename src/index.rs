@@ -22,7 +22,7 @@ use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -61,6 +61,16 @@ pub struct Fields {
     /// the names themselves with their offsets (`ner::encode`).
     pub names: Field,
     pub names_stored: Field,
+    /// Every entity of the article once, for counts (see `analytics`): a table entity
+    /// as its term (`@kyiv`), a recognised name as kind code, key and its first spelling
+    /// in the article (`p~kiril budanov\u{1f}Кирило Буданов`).
+    pub entities: Field,
+    /// A recognised name's kind code and key alone (`p~kiril budanov`), indexed only:
+    /// how many articles of the index hold it is one lookup.
+    pub entity_keys: Field,
+    /// Every spelling of a table entity the article writes, case forms under their
+    /// spelling (`kyiv\u{1f}Київ` for "Києва"), for `gazette spellings`.
+    pub spellings: Field,
     /// The source file, its content hash, size and modification time: what an
     /// incremental job compares to decide whether a file changed.
     pub file: Field,
@@ -114,6 +124,9 @@ impl Fields {
             minhash: b.add_bytes_field("minhash", STORED),
             names: b.add_text_field("names", STRING),
             names_stored: b.add_bytes_field("names_stored", STORED),
+            entities: b.add_text_field("entities", STRING | FAST),
+            entity_keys: b.add_text_field("entity_keys", STRING),
+            spellings: b.add_text_field("spellings", STRING | FAST),
             file: b.add_text_field("file", STRING | FAST),
             file_hash: b.add_u64_field("file_hash", FAST),
             file_size: b.add_u64_field("file_size", FAST),
@@ -439,6 +452,8 @@ pub struct DocBuilder {
     analyzers: analysis::Analyzers,
     /// Where the analyzers write the exact-spelling terms of the text they read.
     exact: analysis::ExactSink,
+    /// The spelling each (entity term, mention as written) was counted under.
+    spellings: HashMap<(String, String), String>,
 }
 
 impl DocBuilder {
@@ -449,6 +464,7 @@ impl DocBuilder {
             table: table.clone(),
             analyzers: analysis::Analyzers::indexing(table, &exact),
             exact,
+            spellings: HashMap::new(),
         }
     }
 
@@ -477,12 +493,23 @@ impl DocBuilder {
             end: t.offset_to,
             entity: ner::entity_kind(table, &t.text),
         };
+        // The table's mentions: (entity term, the text as written).
+        let mut mentions: Vec<(String, String)> = Vec::new();
+        let mention =
+            |t: &tantivy::tokenizer::Token, text: &str, out: &mut Vec<(String, String)>| {
+                if t.text.starts_with(analysis::ENTITY_PREFIX) {
+                    if let Some(written) = text.get(t.offset_from..t.offset_to) {
+                        out.push((t.text.clone(), written.to_string()));
+                    }
+                }
+            };
         terms::write_terms(
             &mut analyzer.token_stream(&article.title),
             &mut title_terms,
             &mut |t| {
                 salient.extend(similar::salient_hash(&article.title, t, &mut term));
                 words.push(word_of(t));
+                mention(t, &article.title, &mut mentions);
             },
         );
         let title_exact = self.exact.take();
@@ -500,6 +527,7 @@ impl DocBuilder {
                     salient.extend(similar::salient_hash(&article.body, t, &mut term));
                 }
                 words.push(word_of(t));
+                mention(t, &article.body, &mut mentions);
             },
         );
         let body_exact = self.exact.take();
@@ -553,12 +581,95 @@ impl DocBuilder {
         if !title_names.is_empty() || !body_names.is_empty() {
             doc.add_bytes(f.names_stored, &ner::encode(&title_names, &body_names));
         }
+        let (entities, spellings, keys) = self.entity_values(
+            &mentions,
+            title_names
+                .iter()
+                .map(|n| (n, &article.title))
+                .chain(body_names.iter().map(|n| (n, &article.body))),
+        );
+        for value in entities {
+            doc.add_text(f.entities, value);
+        }
+        for value in spellings {
+            doc.add_text(f.spellings, value);
+        }
+        for value in keys {
+            doc.add_text(f.entity_keys, value);
+        }
         doc.add_text(f.file, &article.path);
         doc.add_u64(f.file_hash, file.hash);
         doc.add_u64(f.file_size, file.size);
         doc.add_u64(f.file_mtime, file.mtime);
         doc
     }
+}
+
+impl DocBuilder {
+    /// The `entities`, `spellings` and `entity_keys` values of an article (see
+    /// [`Fields`]): each once.
+    fn entity_values<'a>(
+        &mut self,
+        mentions: &[(String, String)],
+        names: impl Iterator<Item = (&'a ner::Name, &'a String)>,
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let mut entities: Vec<String> = Vec::new();
+        let mut spellings: Vec<String> = Vec::new();
+        for (term, written) in mentions {
+            let id = &term[analysis::ENTITY_PREFIX.len()..];
+            let key = (term.clone(), written.clone());
+            let spelling = match self.spellings.get(&key) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = self
+                        .table
+                        .spelling_of(id, written)
+                        .unwrap_or(written)
+                        .to_string();
+                    self.spellings.insert(key, s.clone());
+                    s
+                }
+            };
+            entities.push(term.clone());
+            spellings.push(spelling_value(id, &spelling));
+        }
+        // One value per recognised key, with the first spelling met.
+        let mut keys: Vec<String> = Vec::new();
+        for (n, text) in names {
+            let key = recognised_value(n.kind, &n.key);
+            if n.key.is_empty() || keys.contains(&key) {
+                continue;
+            }
+            let written = text.get(n.start..n.end).unwrap_or_default();
+            let written = written.split_whitespace().collect::<Vec<_>>().join(" ");
+            entities.push(format!("{key}{SPELLING_SEPARATOR}{written}"));
+            keys.push(key);
+        }
+        for v in [&mut entities, &mut spellings] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        (entities, spellings, keys)
+    }
+}
+
+/// Separates an entity's id from its spelling in a `spellings` value.
+pub const SPELLING_SEPARATOR: char = '\u{1f}';
+
+/// The `spellings` value of a spelling of table entity `id`.
+pub fn spelling_value(id: &str, spelling: &str) -> String {
+    format!("{id}{SPELLING_SEPARATOR}{spelling}")
+}
+
+/// The `entities` value of a recognised name, up to its spelling: its kind's code, `~`,
+/// its key (then [`SPELLING_SEPARATOR`] and the name as the article first writes it).
+pub fn recognised_value(kind: analysis::Kind, key: &str) -> String {
+    let code = match kind {
+        analysis::Kind::Person => 'p',
+        analysis::Kind::Organisation => 'o',
+        analysis::Kind::Place | analysis::Kind::Country => 'l',
+    };
+    format!("{code}~{key}")
 }
 
 /// Parses the date forms found in news data: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, and

@@ -12,6 +12,7 @@
 //! on its own or exits: it returns values and [`error::Error`]s.
 
 pub mod analysis;
+pub mod analytics;
 pub mod cli;
 pub mod error;
 pub mod index;
@@ -20,6 +21,7 @@ pub mod lang;
 pub mod ner;
 pub mod output;
 pub mod passage;
+pub mod plot;
 pub mod reader;
 pub mod roots;
 pub mod search;

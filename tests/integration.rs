@@ -4,6 +4,7 @@
 mod util;
 
 mod aliases;
+mod analytics;
 mod cli;
 mod config;
 mod entities;

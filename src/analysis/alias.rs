@@ -144,6 +144,62 @@ impl AliasTable {
         self.baked.lookup(classes)
     }
 
+    /// The spelling of entity `id` that a mention written `surface` is a form of: the
+    /// listed spelling with the same words, else the one whose words have the same word
+    /// classes (a case form: Києва → Київ, Кривого Рогу → Кривий Ріг), the closest in
+    /// letters among several; `None` when `id` is not in the table.
+    pub fn spelling_of(&self, id: &str, surface: &str) -> Option<&str> {
+        let entity = self.entity(id)?;
+        let words = words_of(surface);
+        let classes: Vec<Option<u32>> = words
+            .iter()
+            .map(|w| self.form(w).map(|f| f.class))
+            .collect();
+        let mut best: Option<(usize, &str)> = None;
+        for s in &entity.spellings {
+            let theirs = words_of(s);
+            if theirs == words {
+                best = Some((usize::MAX, s));
+                break;
+            }
+            if theirs.len() != words.len() {
+                continue;
+            }
+            let same = theirs
+                .iter()
+                .zip(&classes)
+                .all(|(w, c)| c.is_some() && self.form(w).map(|f| f.class) == *c);
+            if !same {
+                continue;
+            }
+            let common: usize = theirs
+                .iter()
+                .zip(&words)
+                .map(|(a, b)| a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count())
+                .sum();
+            if best.is_none_or(|(b, _)| common > b) {
+                best = Some((common, s));
+            }
+        }
+        let Some((_, found)) = best else {
+            return Some(&entity.name);
+        };
+        // Some sources list case forms as spellings (Киеву beside Киев): a listed
+        // spelling that is a generated case form of another counts under that one.
+        let found_words = words_of(found);
+        let multi = found_words.len() > 1;
+        let nominative = entity.spellings.iter().find(|t| {
+            let t_words = words_of(t);
+            t_words != found_words
+                && t_words.len() == found_words.len()
+                && t_words
+                    .iter()
+                    .zip(&found_words)
+                    .all(|(t, f)| t == f || compile::case_forms(t, multi).iter().any(|c| c == f))
+        });
+        Some(nominative.map_or(found, |t| t.as_str()))
+    }
+
     /// The spellings that start with word class `first` (see [`Baked::keys_from`]) and
     /// the most words one of them has (0: none does).
     pub(crate) fn keys_from(&self, first: u32) -> (std::ops::Range<usize>, usize) {
@@ -256,6 +312,23 @@ mod tests {
             assert_eq!(t.lookup(&[f.class]).unwrap().0, 0, "{w}");
         }
         assert!(t.form("кий").is_none());
+    }
+
+    #[test]
+    fn a_case_form_is_counted_under_its_spelling() {
+        let t = AliasTable::builtin();
+        let of = |id, s| t.spelling_of(id, s).unwrap().to_string();
+        assert_eq!(of("kyiv", "Kiev"), "Kiev");
+        assert_eq!(of("kyiv", "KYIV"), "Kyiv");
+        assert_eq!(of("kyiv", "Києва"), "Київ");
+        assert_eq!(of("kyiv", "Києві"), "Київ");
+        assert_eq!(of("kyiv", "Киеве"), "Киев");
+        assert_eq!(of("kyiv", "Киева"), "Киев");
+        // Listed in the table, but a case form of Киев all the same.
+        assert_eq!(of("kyiv", "Киеву"), "Киев");
+        assert_eq!(of("kyiv", "Киевом"), "Киев");
+        assert_eq!(of("kharkiv", "Харькове"), "Харьков");
+        assert!(t.spelling_of("no-such-entity", "Kiev").is_none());
     }
 
     #[test]

@@ -5,11 +5,14 @@
 
 mod aliases;
 pub mod config;
+mod count;
+mod filters;
 mod index;
 mod meta;
 mod roots;
 mod search;
 mod show;
+mod spellings;
 mod stats;
 
 use std::ffi::OsString;
@@ -25,11 +28,14 @@ use crate::analysis::AliasTable;
 
 pub use aliases::AliasesArgs;
 pub use config::{Config, Origin};
+pub use count::CountArgs;
+pub use filters::FilterArgs;
 pub use index::IndexArgs;
 pub use meta::{CompletionsArgs, ConfigArgs, ManArgs};
 pub use roots::RootsArgs;
 pub use search::{SearchArgs, SortBy};
 pub use show::ShowArgs;
+pub use spellings::SpellingsArgs;
 pub use stats::StatsArgs;
 
 /// Exit codes, in one place.
@@ -166,6 +172,10 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index and print ranked passages.
     Search(SearchArgs),
+    /// Count the matching articles by source, language, period, entity or spelling.
+    Count(CountArgs),
+    /// Count who writes which spelling of an entity, overall, by outlet or by period.
+    Spellings(SpellingsArgs),
     /// Print one article whole, with its entities marked.
     Show(ShowArgs),
     /// Show what the index holds.
@@ -190,6 +200,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
         Command::Index(args) => index::run(&cli, args, table),
         Command::Search(args) => search::run(&cli, args, table, color),
+        Command::Count(args) => count::run(&cli, args, table, color),
+        Command::Spellings(args) => spellings::run(&cli, args, table, color),
         Command::Show(args) => show::run(&cli, args, table, color),
         Command::Stats(args) => stats::run(&cli, args, table),
         Command::Roots(args) => roots::run(&cli, args, table),
@@ -201,7 +213,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     outcome.unwrap_or_else(|payload| {
         let what = crate::error::panic_message(payload.as_ref());
         Err(match &cli.command {
-            Command::Search(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
+            Command::Search(_) | Command::Count(_) | Command::Spellings(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
                 "index {}: damaged or unreadable ({what}); rebuild it with `gazette index --rebuild`",
                 cli.index.display()
             ),

@@ -5,10 +5,11 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use termcolor::{BufferedStandardStream, ColorChoice};
 
+use super::filters::FilterArgs;
 use super::{Cli, Exit, Origin, DEFAULT_CORPUS, DEFAULT_INDEX};
 use crate::analysis::AliasTable;
 use crate::index::{self, GazetteIndex};
@@ -17,7 +18,7 @@ use crate::output::json::JsonPrinter;
 use crate::output::terminal::TerminalPrinter;
 use crate::output::{print_results, Printer};
 use crate::passage::PassageOptions;
-use crate::search::{self, Filters, Grouping, SearchOptions, Sort};
+use crate::search::{self, Grouping, SearchOptions, Sort};
 
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
@@ -37,34 +38,14 @@ pub struct SearchArgs {
     /// Print JSON Lines instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Match the spelling typed only (no aliases, no stemming).
-    #[arg(long, conflicts_with = "fuzzy")]
-    pub exact: bool,
-    /// Also match words within a few typos of each query word (1 edit from 5 letters, 2
-    /// from 9; `word~N` asks for N on one word), ranked below exact and alias matches.
-    #[arg(long)]
-    pub fuzzy: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Passage length in characters.
     #[arg(long, value_name = "N", default_value_t = 320)]
     pub passage_chars: usize,
     /// At most K passages per article.
     #[arg(long, value_name = "K", default_value_t = 2)]
     pub per_article: usize,
-    /// Only articles in these languages (ISO codes, comma-separated or repeated).
-    #[arg(long, value_delimiter = ',')]
-    pub lang: Vec<String>,
-    /// Only articles whose source contains this.
-    #[arg(long)]
-    pub source: Option<String>,
-    /// Only articles dated on or after (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only articles dated on or before (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
-    /// Only articles mentioning this entity (an id from `gazette aliases`).
-    #[arg(long, value_name = "ID")]
-    pub entity: Option<String>,
     /// Order: best passages first, or newest articles first.
     #[arg(long, value_enum, default_value = "relevance")]
     pub sort: SortBy,
@@ -82,7 +63,7 @@ pub enum SortBy {
 /// Opens the index for reading. The default index (`./index`, no flag, no
 /// `GAZETTE_INDEX`, no config file naming one) is built from `./corpus` on first use,
 /// with one line on stderr saying so; a configured archive is never built by a search.
-fn open_for_search(cli: &Cli, table: Arc<AliasTable>) -> Result<GazetteIndex> {
+pub(super) fn open_for_search(cli: &Cli, table: Arc<AliasTable>) -> Result<GazetteIndex> {
     let is_default =
         cli.index_origin == Some(Origin::Default) && cli.index == Path::new(DEFAULT_INDEX);
     // No index yet, or one another first search is still building (created, never
@@ -126,31 +107,12 @@ pub(super) fn run(
     table: Arc<AliasTable>,
     color: ColorChoice,
 ) -> Result<Exit> {
-    let date = |flag: &str, s: &Option<String>| -> Result<Option<tantivy::DateTime>> {
-        s.as_deref()
-            .map(|d| {
-                index::parse_date(d).with_context(|| {
-                    format!("{flag} {d:?}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
-                })
-            })
-            .transpose()
-    };
     let opts = SearchOptions {
-        query: args.query.join(" "),
         limit: args.limit,
         offset: args.offset,
-        exact: args.exact,
-        fuzzy: args.fuzzy,
         passages: PassageOptions {
             chars: args.passage_chars.max(20),
             per_article: args.per_article.max(1),
-        },
-        filters: Filters {
-            langs: args.lang.clone(),
-            source: args.source.clone(),
-            since: date("--since", &args.since)?,
-            until: date("--until", &args.until)?,
-            entity: args.entity.clone(),
         },
         sort: match args.sort {
             SortBy::Relevance => Sort::Relevance,
@@ -165,6 +127,7 @@ pub(super) fn run(
         } else {
             Grouping::Fold
         },
+        ..args.filters.options(args.query.join(" "))?
     };
     let gi = open_for_search(cli, table.clone())?;
     let results = search::search(&gi, &opts)?;
@@ -187,7 +150,7 @@ pub(super) fn run(
             eprintln!(
                 "did you mean {} ({} article{})?",
                 s.query,
-                thousands(s.hits),
+                crate::output::table::thousands(s.hits as u64),
                 if s.hits == 1 { "" } else { "s" }
             );
         }
@@ -197,17 +160,4 @@ pub(super) fn run(
     } else {
         Exit::Hits
     })
-}
-
-/// 1473 → "1,473".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -248,3 +248,155 @@ pub fn write_article(
     writeln!(out)?;
     out.flush()
 }
+
+/// A count's bucket (`gazette count --json`).
+#[derive(Serialize)]
+struct BucketRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Dimension name → value (`null`: undated, no source).
+    key: serde_json::Map<String, serde_json::Value>,
+    articles: u64,
+    share: f64,
+    /// The entity of an `entity` key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<CountEntityRecord<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    background: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lift: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    llr: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct CountEntityRecord<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    source: &'static str,
+}
+
+/// One spelling's bucket (`gazette spellings --json`).
+#[derive(Serialize)]
+struct SpellingRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    entity: &'a str,
+    spelling: Option<&'a str>,
+    key: serde_json::Map<String, serde_json::Value>,
+    articles: u64,
+    share: f64,
+}
+
+#[derive(Serialize)]
+struct CountSummaryRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    query: &'a str,
+    by: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entity: Option<&'a str>,
+    articles: u64,
+    index_articles: u64,
+    buckets: usize,
+    more: usize,
+    elapsed_ms: f64,
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+fn key_map(parts: &[crate::analytics::KeyPart]) -> serde_json::Map<String, serde_json::Value> {
+    parts
+        .iter()
+        .map(|k| {
+            (
+                k.dim.as_str().to_string(),
+                k.value
+                    .as_ref()
+                    .map_or(serde_json::Value::Null, |v| v.clone().into()),
+            )
+        })
+        .collect()
+}
+
+/// Writes a count as JSON Lines: one `bucket` record per bucket, then a `summary`.
+pub fn write_counts<W: Write>(
+    out: &mut W,
+    query: &str,
+    r: &crate::analytics::CountResult,
+) -> io::Result<()> {
+    for b in &r.buckets {
+        let entity = b
+            .key
+            .iter()
+            .find(|k| k.dim == crate::analytics::Dim::Entity)
+            .and_then(|k| k.entity.as_ref())
+            .map(|e| CountEntityRecord {
+                id: &e.id,
+                name: &e.name,
+                kind: e.kind.as_str(),
+                source: e.source,
+            });
+        let rec = BucketRecord {
+            kind: "bucket",
+            key: key_map(&b.key),
+            articles: b.articles,
+            share: round(b.share, 6),
+            entity,
+            background: b.association.map(|a| a.background),
+            lift: b.association.map(|a| round(a.lift, 4)),
+            llr: b.association.map(|a| round(a.llr, 4)),
+        };
+        serde_json::to_writer(&mut *out, &rec)?;
+        writeln!(out)?;
+    }
+    summary_line(out, query, r, None)
+}
+
+fn summary_line<W: Write>(
+    out: &mut W,
+    query: &str,
+    r: &crate::analytics::CountResult,
+    entity: Option<&str>,
+) -> io::Result<()> {
+    let rec = CountSummaryRecord {
+        kind: "summary",
+        query,
+        by: r.dims.iter().map(|d| d.as_str()).collect(),
+        entity,
+        articles: r.articles,
+        index_articles: r.index_articles,
+        buckets: r.buckets.len(),
+        more: r.more,
+        elapsed_ms: round(r.elapsed.as_secs_f64() * 1e3, 3),
+    };
+    serde_json::to_writer(&mut *out, &rec)?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// Writes a spelling count as JSON Lines: one `spelling` record per bucket (the key
+/// holds the `--by` dimension, if any), then a `summary`.
+pub fn write_spellings<W: Write>(
+    out: &mut W,
+    query: &str,
+    s: &crate::analytics::SpellingResult,
+) -> io::Result<()> {
+    for b in &s.count.buckets {
+        let rec = SpellingRecord {
+            kind: "spelling",
+            entity: &s.entity.id,
+            spelling: b.key[0].value.as_deref(),
+            key: key_map(&b.key[1..]),
+            articles: b.articles,
+            share: round(b.share, 6),
+        };
+        serde_json::to_writer(&mut *out, &rec)?;
+        writeln!(out)?;
+    }
+    summary_line(out, query, &s.count, Some(&s.entity.id))
+}

@@ -2,7 +2,9 @@
 //! grep-printer is), one file per format. Wire formats are separate structs from the
 //! domain types so that the JSON format is stable and documented in one place.
 
+pub mod csv;
 pub mod json;
+pub mod table;
 pub mod terminal;
 
 use std::io;

@@ -8,7 +8,7 @@ mod query;
 
 use cut::Cutter;
 pub(crate) use cut::{stored_names, with_names};
-pub(crate) use query::{prepare, Prepared};
+pub(crate) use query::{prepare, prepare_all, query_entities};
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -110,7 +110,7 @@ pub(crate) fn prepare(
     check_fields(&ast)?;
     let f = gi.fields;
     let schema = gi.index.schema();
-    let mut query: Box<dyn Query> = if opts.exact {
+    let query: Box<dyn Query> = if opts.exact {
         rename_fields(&mut ast);
         rewrite_names(&mut ast, gi, false);
         let mut parser = QueryParser::new(
@@ -216,6 +216,27 @@ pub(crate) fn prepare(
             Box::new(BooleanQuery::new(should))
         }
     };
+    restrict(gi, query, ast, opts)
+}
+
+/// A query for every article of the index (`gazette count` with no query), the
+/// filters applied.
+pub(crate) fn prepare_all(gi: &GazetteIndex, opts: &SearchOptions) -> Result<Prepared> {
+    restrict(
+        gi,
+        Box::new(tantivy::query::AllQuery),
+        UserInputAst::Clause(Vec::new()),
+        opts,
+    )
+}
+
+/// The query with the filters of `opts`, without the copies a later one supersedes.
+fn restrict(
+    gi: &GazetteIndex,
+    mut query: Box<dyn Query>,
+    ast: UserInputAst,
+    opts: &SearchOptions,
+) -> Result<Prepared> {
     let filters = filter_clauses(gi, &opts.filters)?;
     let superseded = gi
         .info
@@ -233,6 +254,36 @@ pub(crate) fn prepare(
             until: opts.filters.until,
         });
     Ok(Prepared { query, ast, window })
+}
+
+/// The entities a query names, as `entities` values' keys: table entities as their
+/// term (`@kyiv`), recognised names as `~key`. What `count --by entity` leaves out of
+/// its ranking, and the entities whose spellings `--by spelling` counts.
+pub(crate) fn query_entities(gi: &GazetteIndex, ast: &UserInputAst) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut an = analysis::analyzer(&gi.table, analysis::NO_STEM);
+    visit_leaves(ast, false, &mut |leaf, negated| {
+        let UserInputLeaf::Literal(l) = leaf else {
+            return;
+        };
+        if negated {
+            return;
+        }
+        match l.field_name.as_deref() {
+            Some("names") => out.push(format!("~{}", l.phrase.replace('_', " "))),
+            Some("title" | "body" | "title_exact" | "body_exact") | None => {
+                for t in analysis::analyze(&mut an, &l.phrase) {
+                    if t.text.starts_with(analysis::ENTITY_PREFIX) {
+                        out.push(t.text);
+                    }
+                }
+            }
+            _ => {}
+        }
+    });
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn parse_ast(parser: &QueryParser, ast: UserInputAst) -> Result<Box<dyn Query>> {
