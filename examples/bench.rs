@@ -171,6 +171,12 @@ fn main() {
         );
         return;
     }
+    if argv.first().map(String::as_str) == Some("profile-counts") {
+        // `bench profile-counts INDEX [REPS]`: the count set only.
+        let reps = argv.get(2).and_then(|r| r.parse().ok()).unwrap_or(50);
+        print_counts(&[(1, counts(Path::new(&argv[1]), reps))]);
+        return;
+    }
     if argv.first().map(String::as_str) == Some("profile-queries") {
         // For a profiler: `bench profile-queries INDEX [REPS [NAME]]` runs the query set
         // (or the queries whose name contains NAME) only.
@@ -370,6 +376,17 @@ fn run(args: &Args) {
         );
         println!("{row}");
     }
+
+    let count_rows: Vec<(usize, Vec<CountRow>)> = corpora
+        .iter()
+        .map(|c| {
+            (
+                c.scale,
+                counts(&index_dir(args, c, "gazette"), args.reps.min(50)),
+            )
+        })
+        .collect();
+    print_counts(&count_rows);
 
     if scale_rows.len() > 1 {
         let (s1, b1, g1) = &scale_rows[0];
@@ -879,4 +896,150 @@ fn mb(bytes: u64) -> f64 {
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// One count of the suite: Gazette's, and tantivy's own aggregation over the same query
+/// answering the nearest question (its buckets unnamed, unfilled, unranked).
+struct CountRow {
+    name: &'static str,
+    gazette: Stats,
+    tantivy: Stats,
+    articles: u64,
+}
+
+/// The count set, in-process (after 3 warm-up runs each).
+fn counts(dir: &Path, reps: usize) -> Vec<CountRow> {
+    use gazette::analytics::{self, CountRequest, Dim, Rank, SpellingRequest};
+    let gi =
+        GazetteIndex::open(dir, AliasTable::builtin()).unwrap_or_else(|e| die(&format!("{e:#}")));
+    let opts = |q: &str| SearchOptions {
+        query: q.to_string(),
+        ..SearchOptions::default()
+    };
+    let req = |by: Vec<Dim>| CountRequest {
+        by,
+        kind: None,
+        top: None,
+        rank: Rank::Llr,
+    };
+    let time = |f: &mut dyn FnMut() -> u64| -> (Stats, u64) {
+        let mut n = 0;
+        let mut times = Vec::with_capacity(reps);
+        for i in 0..reps + 3 {
+            let t = Instant::now();
+            n = std::hint::black_box(f());
+            if i >= 3 {
+                times.push(t.elapsed());
+            }
+        }
+        (stats(times), n)
+    };
+    let agg = |q: &str, request: serde_json::Value| -> Stats {
+        let o = opts(q);
+        time(&mut || {
+            let v = analytics::aggregate(&gi, &o, request.clone())
+                .unwrap_or_else(|e| die(&format!("{request}: {e:?}")));
+            v.to_string().len() as u64
+        })
+        .0
+    };
+    let month = serde_json::json!({"m": {"date_histogram": {"field": "date", "fixed_interval": "30d"}}});
+    let year = serde_json::json!({"y": {"date_histogram": {"field": "date", "fixed_interval": "365d"}}});
+    let terms = |field: &str, size: usize| serde_json::json!({"t": {"terms": {"field": field, "size": size}}});
+    let mut rows = Vec::new();
+    let cases: Vec<(
+        &'static str,
+        &str,
+        Vec<Dim>,
+        Option<usize>,
+        serde_json::Value,
+    )> = vec![
+        (
+            "count Kyiv --by month",
+            "Kyiv",
+            vec![Dim::Month],
+            None,
+            month,
+        ),
+        (
+            "count Kyiv --by source",
+            "Kyiv",
+            vec![Dim::Source],
+            None,
+            terms("source_key", 1000),
+        ),
+        (
+            "count Kyiv --by source,year",
+            "Kyiv",
+            vec![Dim::Source, Dim::Year],
+            None,
+            serde_json::json!({"t": {"terms": {"field": "source_key", "size": 1000}, "aggs": {"y": {"date_histogram": {"field": "date", "fixed_interval": "365d"}}}}}),
+        ),
+        (
+            "count Kyiv --by entity",
+            "Kyiv",
+            vec![Dim::Entity],
+            Some(25),
+            terms("entities", 25),
+        ),
+        ("count --by year (all)", "", vec![Dim::Year], None, year),
+    ];
+    for (name, q, by, top, baseline) in cases {
+        let o = opts(q);
+        let r = CountRequest { top, ..req(by) };
+        let (g, n) = time(&mut || {
+            analytics::count(&gi, &o, &r)
+                .unwrap_or_else(|e| die(&format!("{e:#}")))
+                .articles
+        });
+        rows.push(CountRow {
+            name,
+            gazette: g,
+            tantivy: agg(q, baseline),
+            articles: n,
+        });
+    }
+    let o = opts("");
+    let sr = SpellingRequest {
+        entity: "Kyiv".into(),
+        by: Some(Dim::Source),
+    };
+    let (g, n) = time(&mut || {
+        analytics::spellings(&gi, &o, &sr)
+            .unwrap_or_else(|e| die(&format!("{e:#}")))
+            .count
+            .articles
+    });
+    let baseline = serde_json::json!({"t": {"terms": {"field": "spellings", "size": 1000}, "aggs": {"s": {"terms": {"field": "source_key", "size": 1000}}}}});
+    rows.push(CountRow {
+        name: "spellings Kyiv --by source",
+        gazette: g,
+        tantivy: agg("entity:kyiv", baseline),
+        articles: n,
+    });
+    rows
+}
+
+fn print_counts(rows: &[(usize, Vec<CountRow>)]) {
+    println!("\n## Counts\n");
+    println!(
+        "In-process, p50 / p95. Baseline: tantivy's own aggregation (date histogram or terms) over \
+         the same query, answering the nearest question (buckets unnamed, gaps unfilled, no \
+         ranking by association).\n"
+    );
+    println!("| count | scale | articles | gazette p50 / p95 | tantivy aggregation p50 | gazette vs tantivy |");
+    println!("|---|---|---|---|---|---|");
+    for (scale, set) in rows {
+        for r in set {
+            println!(
+                "| `{}` | {scale}× | {} | {} / {} | {} | {:.2}× |",
+                r.name,
+                r.articles,
+                ms(r.gazette.p50),
+                ms(r.gazette.p95),
+                ms(r.tantivy.p50),
+                r.tantivy.p50.as_secs_f64() / r.gazette.p50.as_secs_f64()
+            );
+        }
+    }
 }

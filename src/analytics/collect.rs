@@ -36,7 +36,9 @@ const MISSING: u64 = u64::MAX;
 
 enum Reader {
     Str(Option<StrColumn>),
-    Date(Option<Column<DateTime>>, Dim),
+    /// The last day seen and its bucket: articles come in runs of the same day, and
+    /// working out a month or an ISO week costs more than the rest of the count.
+    Date(Option<Column<DateTime>>, Dim, std::cell::Cell<(i64, u64)>),
 }
 
 impl Reader {
@@ -44,9 +46,17 @@ impl Reader {
         out.clear();
         match self {
             Reader::Str(Some(col)) => out.extend(col.term_ords(doc)),
-            Reader::Date(Some(col), dim) => {
+            Reader::Date(Some(col), dim, last) => {
                 if let Some(d) = col.first(doc) {
-                    out.push(dim.bucket(d.into_timestamp_secs()) as u32 as u64);
+                    let day = d.into_timestamp_secs().div_euclid(86_400);
+                    let (seen, bucket) = last.get();
+                    if seen == day && bucket != MISSING {
+                        out.push(bucket);
+                    } else {
+                        let bucket = dim.bucket(day * 86_400) as u32 as u64;
+                        last.set((day, bucket));
+                        out.push(bucket);
+                    }
                 }
             }
             _ => {}
@@ -56,21 +66,27 @@ impl Reader {
         }
     }
 
-    fn name(&self, v: u64, buf: &mut String) -> Val {
-        if v == MISSING {
-            return Val::None;
-        }
+    /// The values of sorted ordinals (dates are their own value; `MISSING` is none).
+    fn names(&self, ords: &[u64]) -> FxHashMap<u64, Val> {
+        let mut out = FxHashMap::default();
         match self {
             Reader::Str(Some(col)) => {
-                buf.clear();
-                match col.ord_to_str(v, buf) {
-                    Ok(true) => Val::Str(buf.clone()),
-                    _ => Val::None,
+                let known: Vec<u64> = ords.iter().copied().filter(|&o| o != MISSING).collect();
+                let mut at = known.iter();
+                let _ = col.dictionary().sorted_ords_to_term_cb(&known, |bytes| {
+                    if let Some(&o) = at.next() {
+                        out.insert(o, Val::Str(String::from_utf8_lossy(bytes).into_owned()));
+                    }
+                });
+            }
+            Reader::Date(..) => {
+                for &o in ords.iter().filter(|&&o| o != MISSING) {
+                    out.insert(o, Val::Day(o as u32 as i32));
                 }
             }
-            Reader::Date(..) => Val::Day(v as u32 as i32),
-            Reader::Str(None) => Val::None,
+            Reader::Str(None) => {}
         }
+        out
     }
 }
 
@@ -97,7 +113,11 @@ impl Collector for CountCollector {
         for &dim in &self.dims {
             readers.push(match dim.column() {
                 Some(name) => Reader::Str(ff.str(name)?),
-                None => Reader::Date(ff.date("date").ok(), dim),
+                None => Reader::Date(
+                    ff.date("date").ok(),
+                    dim,
+                    std::cell::Cell::new((i64::MIN, MISSING)),
+                ),
             });
         }
         let dense = match (&readers[..], self.dims.len()) {
@@ -167,26 +187,35 @@ impl SegmentCollector for SegmentCounter {
             articles: self.articles,
             ..Counts::default()
         };
-        let mut buf = String::new();
-        if let Some((counts, missing)) = self.dense {
-            for (ord, n) in counts.into_iter().enumerate() {
-                if n > 0 {
-                    let v = self.readers[0].name(ord as u64, &mut buf);
-                    *out.cells.entry((v, Val::None)).or_default() += u64::from(n);
+        // Cells keyed by ordinal, then each dimension's ordinals named in one sorted
+        // pass over its dictionary (a lookup per ordinal reads a block per ordinal).
+        let cells: Vec<((u64, u64), u64)> = match self.dense {
+            Some((counts, missing)) => counts
+                .into_iter()
+                .enumerate()
+                .filter(|(_, n)| *n > 0)
+                .map(|(ord, n)| ((ord as u64, MISSING), u64::from(n)))
+                .chain((missing > 0).then_some(((MISSING, MISSING), missing)))
+                .collect(),
+            None => self.cells.into_iter().collect(),
+        };
+        let names: Vec<FxHashMap<u64, Val>> = (0..2)
+            .map(|i| match self.readers.get(i) {
+                Some(r) => {
+                    let mut ords: Vec<u64> = cells
+                        .iter()
+                        .map(|((a, b), _)| if i == 0 { *a } else { *b })
+                        .collect();
+                    ords.sort_unstable();
+                    ords.dedup();
+                    r.names(&ords)
                 }
-            }
-            if missing > 0 {
-                *out.cells.entry((Val::None, Val::None)).or_default() += missing;
-            }
-            return out;
-        }
-        for ((v, w), n) in self.cells {
-            let a = self.readers[0].name(v, &mut buf);
-            let b = match self.readers.get(1) {
-                Some(r) => r.name(w, &mut buf),
-                None => Val::None,
-            };
-            *out.cells.entry((a, b)).or_default() += n;
+                None => FxHashMap::default(),
+            })
+            .collect();
+        for ((a, b), n) in cells {
+            let name = |i: usize, v: u64| names[i].get(&v).cloned().unwrap_or(Val::None);
+            *out.cells.entry((name(0, a), name(1, b))).or_default() += n;
         }
         out
     }

@@ -194,6 +194,30 @@ pub fn count(gi: &GazetteIndex, opts: &SearchOptions, req: &CountRequest) -> Res
     })
 }
 
+/// Runs a tantivy aggregation request (its JSON form) over the articles `opts` matches:
+/// for requests counts do not cover, and to compare counts with tantivy's own
+/// aggregations over the same query (the benchmark suite does).
+pub fn aggregate(
+    gi: &GazetteIndex,
+    opts: &SearchOptions,
+    request: serde_json::Value,
+) -> Result<serde_json::Value> {
+    use tantivy::aggregation::{agg_req::Aggregations, AggregationCollector};
+    let searcher = gi.searcher()?;
+    let prepared = if opts.query.trim().is_empty() {
+        search::prepare_all(gi, opts)?
+    } else {
+        search::prepare(gi, &searcher, opts)?
+    };
+    let req: Aggregations = serde_json::from_value(request)
+        .map_err(|e| Error::Invalid(format!("aggregation request: {e}")))?;
+    let collector = AggregationCollector::from_aggs(req, Default::default());
+    let res = prepared
+        .search(&searcher, collector)
+        .map_err(|e| Error::index(&gi.path, e))?;
+    serde_json::to_value(res).map_err(|e| Error::Invalid(format!("aggregation result: {e}")))
+}
+
 /// Adds the empty periods between the first and last of dimension `i`.
 fn fill_gaps(cells: &mut Vec<((Val, Val), u64)>, i: usize, dim: Dim) {
     let day = |c: &((Val, Val), u64)| -> Option<i32> {
@@ -379,12 +403,7 @@ fn entity_articles(gi: &GazetteIndex, searcher: &tantivy::Searcher, e: &EntityRe
 /// Lift and signed log-likelihood ratio of an entity in `a` of the `n` matching
 /// articles and `b` of the `total` articles of the index.
 pub fn associate(a: u64, n: u64, b: u64, total: u64) -> Association {
-    let (a, n, b, total) = (
-        a as f64,
-        n as f64,
-        b.max(a) as f64,
-        total.max(1) as f64,
-    );
+    let (a, n, b, total) = (a as f64, n as f64, b.max(a) as f64, total.max(1) as f64);
     let lift = if n == 0.0 || b == 0.0 {
         0.0
     } else {
