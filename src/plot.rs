@@ -185,7 +185,7 @@ fn bars<DB: DrawingBackend>(
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size((longest * 8).clamp(60, 360))
-        .build_cartesian_2d(0..(max + max / 10 + 1), (0..n).into_segmented())
+        .build_cartesian_2d(0..(max + max / 10 + 1), (0..n - 1).into_segmented())
         .map_err(err)?;
     let label_of = |v: &SegmentValue<i32>| match v {
         // Row 0 at the bottom: the largest bucket is drawn at the top.

@@ -480,10 +480,14 @@ fn cut_top(buckets: &mut Vec<Bucket>, req: &CountRequest) -> usize {
     if req.by[0].is_date() {
         return 0;
     }
-    let mut kept: Vec<Option<String>> = Vec::new();
+    // An entity's id with its kind: a recognised key can name a person and a place.
+    let mut kept: Vec<(Option<String>, Option<Kind>)> = Vec::new();
     let mut left = std::collections::HashSet::new();
     buckets.retain(|b| {
-        let v = &b.key[0].value;
+        let v = &(
+            b.key[0].value.clone(),
+            b.key[0].entity.as_ref().map(|e| e.kind),
+        );
         if kept.contains(v) {
             return true;
         }
