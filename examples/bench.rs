@@ -943,17 +943,21 @@ fn counts(dir: &Path, reps: usize) -> Vec<CountRow> {
         })
         .0
     };
-    let month = serde_json::json!({"m": {"date_histogram": {"field": "date", "fixed_interval": "30d"}}});
-    let year = serde_json::json!({"y": {"date_histogram": {"field": "date", "fixed_interval": "365d"}}});
+    let month =
+        serde_json::json!({"m": {"date_histogram": {"field": "date", "fixed_interval": "30d"}}});
+    let year =
+        serde_json::json!({"y": {"date_histogram": {"field": "date", "fixed_interval": "365d"}}});
     let terms = |field: &str, size: usize| serde_json::json!({"t": {"terms": {"field": field, "size": size}}});
     let mut rows = Vec::new();
-    let cases: Vec<(
+    // (name, query, dimensions, --top, tantivy's nearest aggregation)
+    type Case = (
         &'static str,
-        &str,
+        &'static str,
         Vec<Dim>,
         Option<usize>,
         serde_json::Value,
-    )> = vec![
+    );
+    let cases: Vec<Case> = vec![
         (
             "count Kyiv --by month",
             "Kyiv",
@@ -1011,6 +1015,74 @@ fn counts(dir: &Path, reps: usize) -> Vec<CountRow> {
             .articles
     });
     let baseline = serde_json::json!({"t": {"terms": {"field": "spellings", "size": 1000}, "aggs": {"s": {"terms": {"field": "source_key", "size": 1000}}}}});
+    // A batch of names (the table's first 1,000 spellings), one search each in one
+    // process; against the same searches one by one.
+    let names: Vec<String> = gi
+        .table
+        .entities()
+        .iter()
+        .flat_map(|e| e.spellings.first().cloned())
+        .take(1000)
+        .collect();
+    let list = std::env::temp_dir().join("gazette-bench-names.txt");
+    fs::write(&list, names.join("\n")).unwrap_or_else(|e| die(&format!("{e}")));
+    let (entries, _) = gazette::batch::parse(&list).unwrap_or_else(|e| die(&format!("{e:#}")));
+    let base = SearchOptions {
+        limit: 3,
+        group: search::Grouping::Off,
+        ..SearchOptions::default()
+    };
+    let batch_reps = (reps / 10).max(1);
+    let mut times = Vec::new();
+    let mut hits = 0;
+    for _ in 0..batch_reps {
+        let t = Instant::now();
+        hits = 0;
+        for e in &entries {
+            hits += (gazette::batch::run(&gi, e, &base).map_or(0, |a| a.results.total_articles) > 0)
+                as u64;
+        }
+        times.push(t.elapsed());
+    }
+    let batch = stats(times);
+    let mut times = Vec::new();
+    for _ in 0..batch_reps {
+        let t = Instant::now();
+        for e in &entries {
+            let o = SearchOptions {
+                query: e.query.clone(),
+                ..base.clone()
+            };
+            std::hint::black_box(search::search(&gi, &o).ok());
+        }
+        times.push(t.elapsed());
+    }
+    rows.push(CountRow {
+        name: "batch of 1,000 names (entries with hits; baseline: the searches alone)",
+        gazette: batch,
+        tantivy: stats(times),
+        articles: hits,
+    });
+    let o = opts("Kyiv");
+    let (eg, en) = time(&mut || {
+        let mut bytes = 0u64;
+        gazette::export::export(&gi, &o, false, &mut |a| {
+            bytes += a.meta.id.len() as u64 + a.passage.map_or(0, |p| p.len() as u64);
+            true
+        })
+        .unwrap_or_else(|e| die(&format!("{e:#}")))
+    });
+    let (s, _) = time(&mut || {
+        search::matching_ids(&gi, &o)
+            .unwrap_or_else(|e| die(&format!("{e:#}")))
+            .len() as u64
+    });
+    rows.push(CountRow {
+        name: "export Kyiv (baseline: the matching ids alone)",
+        gazette: eg,
+        tantivy: s,
+        articles: en,
+    });
     rows.push(CountRow {
         name: "spellings Kyiv --by source",
         gazette: g,

@@ -13,8 +13,10 @@
 
 pub mod analysis;
 pub mod analytics;
+pub mod batch;
 pub mod cli;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod job;
 pub mod lang;

@@ -252,3 +252,126 @@ year       articles   share
     let recs = records(&d, &["count", "zeppelins", "--by", "source"]);
     assert_eq!(recs.last().unwrap()["articles"], 0);
 }
+
+#[test]
+fn batch_reports_every_entry_and_each_bad_line() {
+    let d = archive();
+    d.write(
+        "names.txt",
+        "Kyiv\n# a comment\n\nKharkiv\nzeppelins\n\"unclosed\n",
+    );
+    let out = d.run(&["--index", "idx", "batch", "names.txt", "--json", "-n", "5"]);
+    assert_eq!(out.status.code(), Some(2), "a bad line fails the batch");
+    assert!(
+        stderr(&out).starts_with("gazette: names.txt:6: query: missing delimiter"),
+        "{}",
+        stderr(&out)
+    );
+    let recs: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let entries: Vec<(String, u64, Value, Value)> = recs
+        .iter()
+        .filter(|r| r["type"] == "entry")
+        .map(|r| {
+            (
+                r["label"].as_str().unwrap().to_string(),
+                r["hits"].as_u64().unwrap(),
+                r["first_date"].clone(),
+                r["last_date"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("Kyiv".into(), 3, json!("2022-03-01"), json!("2022-05-10")),
+            (
+                "Kharkiv".into(),
+                1,
+                json!("2024-01-02"),
+                json!("2024-01-02")
+            ),
+            ("zeppelins".into(), 0, Value::Null, Value::Null),
+        ]
+    );
+    // Each passage says which entry found it and how the text spells it.
+    let kiev = recs
+        .iter()
+        .find(|r| r["type"] == "passage" && r["article"]["id"] == "a1")
+        .expect("a1's passage");
+    assert_eq!(kiev["label"], "Kyiv");
+    assert_eq!(kiev["spellings"], json!(["Kiev"]));
+    // A CSV list with filter columns; a bad date is reported by line.
+    d.write(
+        "list.csv",
+        "label,query,since\nCapital,Kyiv,2022-04\nSecond city,Kharkiv,\nBad,Odesa,someday\n",
+    );
+    let out = d.run(&["--index", "idx", "batch", "list.csv", "--csv"]);
+    assert_eq!(
+        stdout(&out),
+        "label,query,hits,first_date,last_date\nCapital,Kyiv,1,2022-05-10,2022-05-10\nSecond city,Kharkiv,1,2024-01-02,2024-01-02\n"
+    );
+    assert!(
+        stderr(&out).contains("list.csv:4: since \"someday\""),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn export_streams_every_match_with_the_fields_asked_for() {
+    let d = archive();
+    let out = d.run(&[
+        "--index",
+        "idx",
+        "export",
+        "drones",
+        "--fields",
+        "id,date,passage,entities",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort();
+    assert_eq!(ids, ["a1", "a2", "a3", "a4"]);
+    let a2 = recs.iter().find(|r| r["id"] == "a2").unwrap();
+    let keys: Vec<&String> = a2.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["type", "id", "date", "passage", "entities"],
+        "fields in the order asked"
+    );
+    assert!(a2["passage"].as_str().unwrap().contains("Drones hit Kyiv"));
+    assert!(a2["entities"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"id": "kyiv", "name": "Kyiv", "kind": "place", "source": "table"})));
+    // CSV of the whole archive.
+    let out = d.run(&[
+        "--index",
+        "idx",
+        "export",
+        "--format",
+        "csv",
+        "--fields",
+        "id,source",
+    ]);
+    let text = stdout(&out);
+    assert!(text.starts_with("id,source\n"));
+    assert_eq!(text.lines().count(), 6, "a header and five articles");
+    let out = d.run(&[
+        "--index",
+        "idx",
+        "export",
+        "drones",
+        "--fields",
+        "id,colour",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`colour` is not a field"));
+}

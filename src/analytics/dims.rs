@@ -122,7 +122,7 @@ impl Dim {
     }
 
     /// How a bucket is written: `2022`, `2022-03`, `2022-W09` (ISO week), `2022-03-01`.
-    pub(crate) fn label(self, day: i32) -> String {
+    pub fn label(self, day: i32) -> String {
         let Some(date) = from_days(day) else {
             return day.to_string();
         };

@@ -4,8 +4,10 @@
 //! the library's options and prints the outcome.
 
 mod aliases;
+mod batch;
 pub mod config;
 mod count;
+mod export;
 mod filters;
 mod index;
 mod meta;
@@ -27,8 +29,10 @@ use termcolor::ColorChoice;
 use crate::analysis::AliasTable;
 
 pub use aliases::AliasesArgs;
+pub use batch::BatchArgs;
 pub use config::{Config, Origin};
 pub use count::CountArgs;
+pub use export::ExportArgs;
 pub use filters::FilterArgs;
 pub use index::IndexArgs;
 pub use meta::{CompletionsArgs, ConfigArgs, ManArgs};
@@ -172,10 +176,14 @@ pub enum Command {
     Index(IndexArgs),
     /// Search the index and print ranked passages.
     Search(SearchArgs),
+    /// Run every name or query of a list (text or CSV) and report each one's articles.
+    Batch(BatchArgs),
     /// Count the matching articles by source, language, period, entity or spelling.
     Count(CountArgs),
     /// Count who writes which spelling of an entity, overall, by outlet or by period.
     Spellings(SpellingsArgs),
+    /// Print every matching article (or the whole archive) as JSON Lines or CSV.
+    Export(ExportArgs),
     /// Print one article whole, with its entities marked.
     Show(ShowArgs),
     /// Show what the index holds.
@@ -200,8 +208,10 @@ pub fn run(cli: Cli) -> Result<Exit> {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
         Command::Index(args) => index::run(&cli, args, table),
         Command::Search(args) => search::run(&cli, args, table, color),
+        Command::Batch(args) => batch::run(&cli, args, table, color),
         Command::Count(args) => count::run(&cli, args, table, color),
         Command::Spellings(args) => spellings::run(&cli, args, table, color),
+        Command::Export(args) => export::run(&cli, args, table),
         Command::Show(args) => show::run(&cli, args, table, color),
         Command::Stats(args) => stats::run(&cli, args, table),
         Command::Roots(args) => roots::run(&cli, args, table),
@@ -213,7 +223,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     outcome.unwrap_or_else(|payload| {
         let what = crate::error::panic_message(payload.as_ref());
         Err(match &cli.command {
-            Command::Search(_) | Command::Count(_) | Command::Spellings(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
+            Command::Search(_) | Command::Batch(_) | Command::Count(_) | Command::Export(_) | Command::Spellings(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
                 "index {}: damaged or unreadable ({what}); rebuild it with `gazette index --rebuild`",
                 cli.index.display()
             ),

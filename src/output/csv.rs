@@ -72,3 +72,54 @@ pub fn write_spellings<W: Write>(out: W, s: &SpellingResult) -> io::Result<()> {
     }
     w.flush()
 }
+
+/// `gazette export --format csv`: a header of the fields asked for, one row per article;
+/// entities as `Name (kind)` joined by `; `.
+pub struct ExportWriter<W: Write> {
+    w: csv::Writer<W>,
+    fields: Vec<String>,
+}
+
+impl<W: Write> ExportWriter<W> {
+    pub fn new(out: W, fields: &[String]) -> io::Result<Self> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(fields).map_err(csv_err)?;
+        Ok(ExportWriter {
+            w,
+            fields: fields.to_vec(),
+        })
+    }
+
+    pub fn row(&mut self, a: &crate::export::Exported) -> io::Result<()> {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let row: Vec<String> = self
+            .fields
+            .iter()
+            .map(|f| match f.as_str() {
+                "id" => a.meta.id.clone(),
+                "title" => a.meta.title.clone(),
+                "date" => opt(&a.meta.date),
+                "source" => opt(&a.meta.source),
+                "lang" => a.meta.lang.code().to_string(),
+                "url" => opt(&a.meta.url),
+                "author" => opt(&a.meta.author),
+                "captured" => opt(&a.meta.captured),
+                "path" => a.meta.path.clone(),
+                "passage" => opt(&a.passage),
+                "body" => opt(&a.body),
+                "entities" => a
+                    .entities
+                    .iter()
+                    .map(|e| format!("{} ({})", e.name, e.kind.as_str()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                _ => String::new(),
+            })
+            .collect();
+        self.w.write_record(&row).map_err(csv_err)
+    }
+
+    pub fn finish(mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}

@@ -28,6 +28,12 @@ struct PassageRecord<'a> {
     entities: Vec<EntityRecord<'a>>,
     similar: Vec<ArticleRecord<'a>>,
     same_story_as: Option<&'a str>,
+    /// `gazette batch`: the entry that found the passage, and the spellings its
+    /// matches have in the text (`Kiev` for the entry `Kyiv`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spellings: Option<Vec<&'a str>>,
 }
 
 #[derive(Serialize)]
@@ -111,11 +117,31 @@ struct SuggestionRecord<'a> {
 pub struct JsonPrinter<W> {
     out: W,
     table: Arc<AliasTable>,
+    /// The batch entry the passages printed next belong to.
+    label: Option<String>,
 }
 
 impl<W: Write> JsonPrinter<W> {
     pub fn new(out: W, table: Arc<AliasTable>) -> Self {
-        JsonPrinter { out, table }
+        JsonPrinter {
+            out,
+            table,
+            label: None,
+        }
+    }
+
+    /// Marks the passages printed from now on as found by batch entry `label`.
+    pub fn set_label(&mut self, label: Option<String>) {
+        self.label = label;
+    }
+
+    /// Writes any record (a batch `entry` record) as one line.
+    pub fn record<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
+        self.line(record)
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn line<T: Serialize>(&mut self, record: &T) -> io::Result<()> {
@@ -155,8 +181,21 @@ impl<W: Write> Printer for JsonPrinter<W> {
                 .collect(),
             similar: hit.similar.iter().map(|a| ArticleRecord::of(a)).collect(),
             same_story_as: hit.same_story_as.as_ref().map(|a| a.id.as_str()),
+            label: self.label.as_deref(),
+            spellings: self.label.as_ref().map(|_| {
+                let mut seen: Vec<&str> = Vec::new();
+                for m in &hit.matches {
+                    let t = &text[m.start..m.end];
+                    if !seen.contains(&t) {
+                        seen.push(t);
+                    }
+                }
+                seen
+            }),
         };
-        self.line(&record)
+        let line = serde_json::to_vec(&record)?;
+        self.out.write_all(&line)?;
+        self.out.write_all(b"\n")
     }
 
     fn summary(&mut self, query: &str, results: &SearchResults) -> io::Result<()> {
@@ -399,4 +438,44 @@ pub fn write_spellings<W: Write>(
         writeln!(out)?;
     }
     summary_line(out, query, &s.count, Some(&s.entity.id))
+}
+
+/// Writes one exported article (`gazette export`): a `{"type":"article", …}` record with
+/// the fields asked for, in their order.
+pub fn write_exported<W: Write>(
+    out: &mut W,
+    a: &crate::export::Exported,
+    fields: &[String],
+) -> io::Result<()> {
+    use serde_json::Value;
+    let mut rec = serde_json::Map::new();
+    rec.insert("type".into(), "article".into());
+    let opt = |v: &Option<String>| v.as_ref().map_or(Value::Null, |s| s.clone().into());
+    for f in fields {
+        let v: Value = match f.as_str() {
+            "id" => a.meta.id.clone().into(),
+            "title" => a.meta.title.clone().into(),
+            "date" => opt(&a.meta.date),
+            "source" => opt(&a.meta.source),
+            "lang" => a.meta.lang.code().into(),
+            "url" => opt(&a.meta.url),
+            "author" => opt(&a.meta.author),
+            "captured" => opt(&a.meta.captured),
+            "path" => a.meta.path.clone().into(),
+            "passage" => opt(&a.passage),
+            "body" => opt(&a.body),
+            "entities" => a
+                .entities
+                .iter()
+                .map(|e| {
+                    serde_json::json!({"id": e.id, "name": e.name, "kind": e.kind.as_str(), "source": e.source})
+                })
+                .collect::<Vec<_>>()
+                .into(),
+            _ => continue,
+        };
+        rec.insert(f.clone(), v);
+    }
+    serde_json::to_writer(&mut *out, &rec)?;
+    writeln!(out)
 }

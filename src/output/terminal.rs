@@ -28,6 +28,11 @@ impl<W: WriteColor> TerminalPrinter<W> {
         TerminalPrinter { out, table }
     }
 
+    /// The writer, for a caller's own lines between hits (`gazette batch`).
+    pub fn writer(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     fn styled(&mut self, spec: &ColorSpec, text: &str) -> io::Result<()> {
         self.out.set_color(spec)?;
         write_flat(&mut self.out, text)?;

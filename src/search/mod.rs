@@ -6,7 +6,7 @@
 mod cut;
 mod query;
 
-use cut::Cutter;
+pub(crate) use cut::Cutter;
 pub(crate) use cut::{stored_names, with_names};
 pub(crate) use query::{prepare, prepare_all, query_entities};
 
