@@ -44,7 +44,14 @@ pub struct CountArgs {
     pub rank: RankArg,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Print JSON Lines: one `bucket` record per bucket, then a `summary`.
+    #[command(flatten)]
+    pub output: CountOutput,
+}
+
+/// How counts are printed (`count`, `spellings`): a table, JSON Lines or CSV, and a chart.
+#[derive(Args, Debug)]
+pub struct CountOutput {
+    /// Print JSON Lines: one record per bucket (`bucket`, or `spelling`), then a `summary`.
     #[arg(long, conflicts_with = "csv")]
     pub json: bool,
     /// Print CSV with a header row.
@@ -53,6 +60,20 @@ pub struct CountArgs {
     /// Also draw the counts as a chart (SVG or PNG, by the file's extension).
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
+}
+
+impl CountOutput {
+    pub(super) fn format(&self) -> Format {
+        Format::of(self.json, self.csv)
+    }
+
+    /// Refuses a chart file Gazette cannot draw, before any work.
+    pub(super) fn check(&self) -> Result<()> {
+        if let Some(path) = &self.plot {
+            crate::plot::check_path(path)?;
+        }
+        Ok(())
+    }
 }
 
 /// Entities listed by `--by entity` unless `--top` says otherwise: a ranking, not an
@@ -113,9 +134,7 @@ pub(super) fn run(
 ) -> Result<Exit> {
     let query = args.query.join(" ");
     let opts = args.filters.options(query.clone())?;
-    if let Some(path) = &args.plot {
-        crate::plot::check_path(path)?;
-    }
+    args.output.check()?;
     let by = Dim::parse_list(&args.by)?;
     let top = match args.top {
         Some(0) => None,
@@ -139,14 +158,8 @@ pub(super) fn run(
     let gi = open_for_search(cli, table)?;
     let result = analytics::count(&gi, &opts, &req)?;
     let title = title(&query, &req.by);
-    print(
-        &result,
-        &title,
-        &query,
-        Format::of(args.json, args.csv),
-        color,
-    )?;
-    if let Some(path) = &args.plot {
+    print(&result, &title, &query, args.output.format(), color)?;
+    if let Some(path) = &args.output.plot {
         crate::plot::plot(&result, &title, path)?;
     }
     Ok(if result.articles == 0 {

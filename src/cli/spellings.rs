@@ -2,14 +2,13 @@
 //! or by period.
 
 use std::io;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Result;
 use clap::Args;
 use termcolor::{BufferedStandardStream, ColorChoice};
 
-use super::count::Format;
+use super::count::{CountOutput, Format};
 use super::filters::FilterArgs;
 use super::search::open_for_search;
 use super::{Cli, Exit};
@@ -33,15 +32,8 @@ pub struct SpellingsArgs {
     pub query: Option<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Print JSON Lines: one `spelling` record per bucket, then a `summary`.
-    #[arg(long, conflicts_with = "csv")]
-    pub json: bool,
-    /// Print CSV with a header row.
-    #[arg(long)]
-    pub csv: bool,
-    /// Also draw the counts as a chart (SVG or PNG, by the file's extension).
-    #[arg(long, value_name = "FILE")]
-    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: CountOutput,
 }
 
 pub(super) fn run(
@@ -50,9 +42,7 @@ pub(super) fn run(
     table: Arc<AliasTable>,
     color: ColorChoice,
 ) -> Result<Exit> {
-    if let Some(path) = &args.plot {
-        crate::plot::check_path(path)?;
-    }
+    args.output.check()?;
     let query = args.query.clone().unwrap_or_default();
     let opts = args.filters.options(query.clone())?;
     let req = SpellingRequest {
@@ -65,7 +55,7 @@ pub(super) fn run(
         Some(d) => format!("Spellings of {} by {d}", result.entity.name),
         None => format!("Spellings of {}", result.entity.name),
     };
-    match Format::of(args.json, args.csv) {
+    match args.output.format() {
         Format::Json => output::json::write_spellings(
             &mut io::BufWriter::new(io::stdout().lock()),
             &query,
@@ -78,7 +68,7 @@ pub(super) fn run(
             &result.count,
         )?,
     }
-    if let Some(path) = &args.plot {
+    if let Some(path) = &args.output.plot {
         crate::plot::plot(&result.count, &title, path)?;
     }
     Ok(if result.count.articles == 0 {
