@@ -23,7 +23,8 @@ use crate::output;
   gazette spellings kyiv --by year --plot switch.svg")]
 pub struct SpellingsArgs {
     /// The entity: its id or any of its spellings.
-    pub entity: String,
+    #[arg(value_name = "ENTITY")]
+    pub name: String,
     /// Count per source or period: source, lang, year, month, week or day.
     #[arg(long, value_name = "DIM")]
     pub by: Option<String>,
@@ -46,7 +47,7 @@ pub(super) fn run(
     let query = args.query.clone().unwrap_or_default();
     let opts = args.filters.options(query.clone())?;
     let req = SpellingRequest {
-        entity: args.entity.clone(),
+        entity: args.name.clone(),
         by: args.by.as_deref().map(Dim::parse).transpose()?,
     };
     let gi = open_for_search(cli, table)?;
