@@ -10,7 +10,7 @@ use tantivy::columnar::Column;
 use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::{Error, Result};
-use crate::index::{parse_date, GazetteIndex};
+use crate::index::{parse_date_arg, GazetteIndex};
 use crate::search::{self, Filters, SearchOptions, SearchResults};
 
 /// One entry of a list.
@@ -100,14 +100,7 @@ fn parse_csv(path: &Path, text: &str) -> Result<(Vec<Entry>, Vec<Error>)> {
             errors.push(bad(line, "the query is empty".into()));
             continue;
         };
-        let date = |name: &str| -> std::result::Result<Option<DateTime>, String> {
-            match get(name) {
-                None => Ok(None),
-                Some(d) => parse_date(d).map(Some).ok_or_else(|| {
-                    format!("{name} {d:?}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
-                }),
-            }
-        };
+        let date = |name: &str| get(name).map(|d| parse_date_arg(name, d)).transpose();
         let (since, until) = match (date("since"), date("until")) {
             (Ok(s), Ok(u)) => (s, u),
             (Err(e), _) | (_, Err(e)) => {
@@ -166,9 +159,10 @@ pub fn run(gi: &GazetteIndex, entry: &Entry, base: &SearchOptions) -> Result<Ans
         },
         ..base.clone()
     };
-    let results = search::search(gi, &opts)?;
+    let start = std::time::Instant::now();
     let searcher = gi.searcher()?;
     let prepared = search::prepare(gi, &searcher, &opts)?;
+    let results = search::search_prepared(gi, &searcher, &prepared, &opts, start)?;
     let (first, last) = prepared
         .search(&searcher, DateRange)
         .map_err(|e| Error::index(&gi.path, e))?;

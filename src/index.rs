@@ -452,8 +452,9 @@ pub struct DocBuilder {
     analyzers: analysis::Analyzers,
     /// Where the analyzers write the exact-spelling terms of the text they read.
     exact: analysis::ExactSink,
-    /// The spelling each (entity term, mention as written) was counted under.
-    spellings: HashMap<(String, String), String>,
+    /// The `spellings` value of each mention (`@id` + separator + the text as written)
+    /// met so far: an archive writes a name in a few ways, thousands of times.
+    spellings: HashMap<String, String>,
 }
 
 impl DocBuilder {
@@ -493,16 +494,15 @@ impl DocBuilder {
             end: t.offset_to,
             entity: ner::entity_kind(table, &t.text),
         };
-        // The table's mentions: (entity term, the text as written).
-        let mut mentions: Vec<(String, String)> = Vec::new();
-        let mention =
-            |t: &tantivy::tokenizer::Token, text: &str, out: &mut Vec<(String, String)>| {
-                if t.text.starts_with(analysis::ENTITY_PREFIX) {
-                    if let Some(written) = text.get(t.offset_from..t.offset_to) {
-                        out.push((t.text.clone(), written.to_string()));
-                    }
+        // The table's mentions: the entity term and the text as written, joined.
+        let mut mentions: Vec<String> = Vec::new();
+        let mention = |t: &tantivy::tokenizer::Token, text: &str, out: &mut Vec<String>| {
+            if t.text.starts_with(analysis::ENTITY_PREFIX) {
+                if let Some(written) = text.get(t.offset_from..t.offset_to) {
+                    out.push(format!("{}{SPELLING_SEPARATOR}{written}", t.text));
                 }
-            };
+            }
+        };
         terms::write_terms(
             &mut analyzer.token_stream(&article.title),
             &mut title_terms,
@@ -610,28 +610,25 @@ impl DocBuilder {
     /// [`Fields`]): each once.
     fn entity_values<'a>(
         &mut self,
-        mentions: &[(String, String)],
+        mentions: &[String],
         names: impl Iterator<Item = (&'a ner::Name, &'a String)>,
     ) -> (Vec<String>, Vec<String>, Vec<String>) {
         let mut entities: Vec<String> = Vec::new();
         let mut spellings: Vec<String> = Vec::new();
-        for (term, written) in mentions {
-            let id = &term[analysis::ENTITY_PREFIX.len()..];
-            let key = (term.clone(), written.clone());
-            let spelling = match self.spellings.get(&key) {
-                Some(s) => s.clone(),
+        for m in mentions {
+            let (term, written) = m.split_once(SPELLING_SEPARATOR).unwrap_or((m, ""));
+            let value = match self.spellings.get(m) {
+                Some(v) => v.clone(),
                 None => {
-                    let s = self
-                        .table
-                        .spelling_of(id, written)
-                        .unwrap_or(written)
-                        .to_string();
-                    self.spellings.insert(key, s.clone());
-                    s
+                    let id = &term[analysis::ENTITY_PREFIX.len()..];
+                    let spelling = self.table.spelling_of(id, written).unwrap_or(written);
+                    let v = spelling_value(id, spelling);
+                    self.spellings.insert(m.clone(), v.clone());
+                    v
                 }
             };
-            entities.push(term.clone());
-            spellings.push(spelling_value(id, &spelling));
+            entities.push(term.to_string());
+            spellings.push(value);
         }
         // One value per recognised key, with the first spelling met.
         let mut keys: Vec<String> = Vec::new();
@@ -670,6 +667,13 @@ pub fn recognised_value(kind: analysis::Kind, key: &str) -> String {
         analysis::Kind::Place | analysis::Kind::Country => 'l',
     };
     format!("{code}~{key}")
+}
+
+/// A date given by a user (`--since`) or a list (a CSV's `until` column), or why it
+/// is not one, naming `what`.
+pub fn parse_date_arg(what: &str, s: &str) -> std::result::Result<DateTime, String> {
+    parse_date(s)
+        .ok_or_else(|| format!("{what} {s:?}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD"))
 }
 
 /// Parses the date forms found in news data: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, and

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Once;
 
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
 use crate::analytics::{Bucket, CountResult};
@@ -156,13 +156,7 @@ fn timeline<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.3))
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    legend(&mut chart)
 }
 
 /// One horizontal bar per bucket, largest at the top.
@@ -220,11 +214,17 @@ fn bars<DB: DrawingBackend>(
         .map_err(err)?
         .label(format!("articles by {}", r.dims[0]))
         .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], color.filled()));
+    legend(&mut chart)
+}
+
+/// The legend box, the same on every chart.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+) -> std::result::Result<(), String> {
     chart
         .configure_series_labels()
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK.mix(0.3))
         .draw()
-        .map_err(err)?;
-    Ok(())
+        .map_err(|e| e.to_string())
 }

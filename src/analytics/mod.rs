@@ -429,43 +429,48 @@ pub fn associate(a: u64, n: u64, b: u64, total: u64) -> Association {
 }
 
 fn order(buckets: &mut [Bucket], req: &CountRequest) {
-    let first_is_date = req.by[0].is_date();
+    use std::cmp::Ordering;
     // Keys with no value (undated, no source) go last; dates in time order, others
     // by count (or association), then by key.
-    let key = |b: &Bucket| -> Vec<(bool, String)> {
-        b.key
+    let part = |a: &KeyPart, b: &KeyPart| -> Ordering {
+        a.value
+            .is_none()
+            .cmp(&b.value.is_none())
+            .then_with(|| a.value.cmp(&b.value))
+    };
+    let whole = |x: &Bucket, y: &Bucket| -> Ordering {
+        x.key
             .iter()
-            .map(|k| (k.value.is_none(), k.value.clone().unwrap_or_default()))
-            .collect()
+            .zip(&y.key)
+            .map(|(a, b)| part(a, b))
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
     };
     let totals: HashMap<Option<String>, u64> = buckets.iter().fold(HashMap::new(), |mut m, b| {
         *m.entry(b.key[0].value.clone()).or_default() += b.articles;
         m
     });
+    let score = |b: &Bucket| match (req.rank, b.association) {
+        (Rank::Lift, Some(a)) => a.lift,
+        (Rank::Llr, Some(a)) => a.llr,
+        _ => totals[&b.key[0].value] as f64,
+    };
+    let first_is_date = req.by[0].is_date();
+    let second_is_date = req.by.get(1).is_some_and(|d| d.is_date());
     buckets.sort_by(|x, y| {
-        let by_score = || {
-            let score = |b: &Bucket| match (req.rank, b.association) {
-                (Rank::Lift, Some(a)) => a.lift,
-                (Rank::Llr, Some(a)) => a.llr,
-                _ => totals[&b.key[0].value] as f64,
-            };
-            score(y).total_cmp(&score(x))
-        };
         let none_last = x.key[0].value.is_none().cmp(&y.key[0].value.is_none());
         let first = if first_is_date {
-            none_last.then_with(|| key(x)[0].cmp(&key(y)[0]))
+            none_last.then_with(|| part(&x.key[0], &y.key[0]))
         } else {
             none_last
-                .then_with(by_score)
-                .then_with(|| key(x)[0].cmp(&key(y)[0]))
+                .then_with(|| score(y).total_cmp(&score(x)))
+                .then_with(|| part(&x.key[0], &y.key[0]))
         };
         first.then_with(|| {
-            if req.by.get(1).is_some_and(|d| d.is_date()) {
-                key(x).cmp(&key(y))
+            if second_is_date {
+                whole(x, y)
             } else {
-                y.articles
-                    .cmp(&x.articles)
-                    .then_with(|| key(x).cmp(&key(y)))
+                y.articles.cmp(&x.articles).then_with(|| whole(x, y))
             }
         })
     });

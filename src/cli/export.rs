@@ -61,13 +61,10 @@ pub(super) fn run(cli: &Cli, args: &ExportArgs, table: Arc<AliasTable>) -> Resul
         ExportFormat::Jsonl => {
             let mut out = io::BufWriter::new(stdout);
             let n = export::export(&gi, &opts, with_body, &mut |a: Exported| {
-                match output::json::write_exported(&mut out, &a, &fields) {
-                    Ok(()) => true,
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
-                }
+                kept(
+                    output::json::write_exported(&mut out, &a, &fields),
+                    &mut failed,
+                )
             })?;
             if failed.is_none() {
                 failed = out.flush().err();
@@ -76,12 +73,8 @@ pub(super) fn run(cli: &Cli, args: &ExportArgs, table: Arc<AliasTable>) -> Resul
         }
         ExportFormat::Csv => {
             let mut w = output::csv::ExportWriter::new(stdout, &fields)?;
-            let n = export::export(&gi, &opts, with_body, &mut |a: Exported| match w.row(&a) {
-                Ok(()) => true,
-                Err(e) => {
-                    failed = Some(e);
-                    false
-                }
+            let n = export::export(&gi, &opts, with_body, &mut |a: Exported| {
+                kept(w.row(&a), &mut failed)
             })?;
             if failed.is_none() {
                 failed = w.finish().err();
@@ -93,4 +86,15 @@ pub(super) fn run(cli: &Cli, args: &ExportArgs, table: Arc<AliasTable>) -> Resul
         return Err(e.into());
     }
     Ok(if n == 0 { Exit::NoHits } else { Exit::Hits })
+}
+
+/// Whether a record was written; a write error is kept to report, and stops the export.
+fn kept(written: io::Result<()>, failed: &mut Option<io::Error>) -> bool {
+    match written {
+        Ok(()) => true,
+        Err(e) => {
+            *failed = Some(e);
+            false
+        }
+    }
 }

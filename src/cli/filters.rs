@@ -1,7 +1,7 @@
 //! The flags that choose which articles answer, shared by every command that queries
 //! the index (`search`, `count`, `spellings`): matching rules and filters.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
 use crate::index;
@@ -40,11 +40,7 @@ impl FilterArgs {
     pub fn options(&self, query: String) -> Result<SearchOptions> {
         let date = |flag: &str, s: &Option<String>| -> Result<Option<tantivy::DateTime>> {
             s.as_deref()
-                .map(|d| {
-                    index::parse_date(d).with_context(|| {
-                        format!("{flag} {d:?}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
-                    })
-                })
+                .map(|d| index::parse_date_arg(flag, d).map_err(anyhow::Error::msg))
                 .transpose()
         };
         Ok(SearchOptions {

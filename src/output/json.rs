@@ -193,8 +193,8 @@ impl<W: Write> Printer for JsonPrinter<W> {
                 seen
             }),
         };
-        let line = serde_json::to_vec(&record)?;
-        self.out.write_all(&line)?;
+        // Fields, not `self.line`: the record borrows the label.
+        serde_json::to_writer(&mut self.out, &record)?;
         self.out.write_all(b"\n")
     }
 

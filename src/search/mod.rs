@@ -8,7 +8,7 @@ mod query;
 
 pub(crate) use cut::Cutter;
 pub(crate) use cut::{stored_names, with_names};
-pub(crate) use query::{prepare, prepare_all, query_entities};
+pub(crate) use query::{prepare, prepare_all, query_entities, Prepared};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -169,6 +169,18 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     let start = Instant::now();
     let searcher = gi.searcher()?;
     let prepared = prepare(gi, &searcher, opts)?;
+    search_prepared(gi, &searcher, &prepared, opts, start)
+}
+
+/// [`search`] with the query already prepared from `opts` (a caller that runs other
+/// collectors over the same query prepares it once); `start` is when the search began.
+pub(crate) fn search_prepared(
+    gi: &GazetteIndex,
+    searcher: &Searcher,
+    prepared: &Prepared,
+    opts: &SearchOptions,
+    start: Instant,
+) -> Result<SearchResults> {
     let want = opts.offset + opts.limit;
     // Passages come from the best articles; a few more than needed let a strong passage
     // of a lower-ranked article surface. Folding can leave a page short (an archive
@@ -178,12 +190,12 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
     let fetch = |limit: usize| -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
         match opts.sort {
             Sort::Relevance => prepared.search(
-                &searcher,
+                searcher,
                 (TopDocs::with_limit(limit).order_by_score(), Count),
             ),
             Sort::Date => prepared
                 .search(
-                    &searcher,
+                    searcher,
                     (
                         TopDocs::with_limit(limit)
                             .order_by_fast_field::<DateTime>("date", tantivy::Order::Desc),
@@ -198,7 +210,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
 
     let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
     let mut dates: HashMap<String, Option<i64>> = HashMap::new();
-    let mut cutter = Cutter::new(gi, &searcher, &prepared.ast, opts);
+    let mut cutter = Cutter::new(gi, searcher, &prepared.ast, opts);
     // Folding: the articles cut so far with their signatures, and what folds into them.
     let mut leaders: Vec<(String, Signature)> = Vec::new();
     let mut folded: HashMap<String, Vec<Arc<ArticleMeta>>> = HashMap::new();
@@ -345,7 +357,7 @@ pub fn search(gi: &GazetteIndex, opts: &SearchOptions) -> Result<SearchResults> 
             h
         })
         .collect();
-    let suggestions = suggest(gi, &searcher, opts, total)?;
+    let suggestions = suggest(gi, searcher, opts, total)?;
     Ok(SearchResults {
         hits,
         total_articles: total,
