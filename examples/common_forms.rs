@@ -62,7 +62,23 @@ fn main() {
                     let original = &text[t.offset_from..t.offset_to];
                     let before = text[..t.offset_from].chars().next_back();
                     let after = text[t.offset_to..].chars().next();
-                    let in_address = before.is_some_and(|c| "./#@_\\".contains(c))
+                    // The whitespace-delimited chunk holding the word: a link's slug
+                    // (`…/president-zelenskyy-of-ukraine`) is an address too.
+                    let chunk_start = text[..t.offset_from]
+                        .char_indices()
+                        .rev()
+                        .find(|(_, c)| c.is_whitespace())
+                        .map_or(0, |(i, c)| i + c.len_utf8());
+                    let chunk_end = text[t.offset_to..]
+                        .find(char::is_whitespace)
+                        .map_or(text.len(), |i| t.offset_to + i);
+                    let chunk = &text[chunk_start..chunk_end];
+                    let in_link = chunk.contains("://")
+                        || chunk.contains("www.")
+                        || chunk.contains(['/', '@'])
+                        || chunk.starts_with('#');
+                    let in_address = in_link
+                        || before.is_some_and(|c| "./#@_\\".contains(c))
                         || after.is_some_and(|c| "./_@".contains(c))
                             && text[t.offset_to..]
                                 .chars()
