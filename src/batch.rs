@@ -124,6 +124,7 @@ fn parse_csv(path: &Path, text: &str) -> Result<(Vec<Entry>, Vec<Error>)> {
                 since,
                 until,
                 entity: get("entity").map(String::from),
+                jobs: None,
             },
             line,
         });
@@ -156,6 +157,7 @@ pub fn run(gi: &GazetteIndex, entry: &Entry, base: &SearchOptions) -> Result<Ans
             since: f.since.or(base.filters.since),
             until: f.until.or(base.filters.until),
             entity: f.entity.clone().or_else(|| base.filters.entity.clone()),
+            jobs: f.jobs.or(base.filters.jobs),
         },
         ..base.clone()
     };

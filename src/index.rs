@@ -22,7 +22,7 @@ use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -77,6 +77,11 @@ pub struct Fields {
     pub file_hash: Field,
     pub file_size: Field,
     pub file_mtime: Field,
+    /// The job that brought the article's current text, the job that first brought
+    /// its id, and a digest of its text (see `versions`).
+    pub job: Field,
+    pub first_job: Field,
+    pub digest: Field,
 }
 
 /// The field names users may write in queries, with the field they address.
@@ -131,6 +136,9 @@ impl Fields {
             file_hash: b.add_u64_field("file_hash", FAST),
             file_size: b.add_u64_field("file_size", FAST),
             file_mtime: b.add_u64_field("file_mtime", FAST),
+            job: b.add_u64_field("job", INDEXED | FAST),
+            first_job: b.add_u64_field("first_job", FAST),
+            digest: b.add_u64_field("digest", INDEXED | FAST),
         };
         (b.build(), fields)
     }
@@ -155,6 +163,10 @@ pub struct IndexInfo {
     /// The documents a later copy of their article supersedes (see `supersede`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub superseded: Vec<crate::supersede::Superseded>,
+    /// The number of the job that made this commit (see `versions`); 0 in indexes
+    /// written before jobs were numbered.
+    #[serde(default)]
+    pub job: u64,
 }
 
 /// An opened Gazette index with its analyzers registered.
@@ -297,6 +309,14 @@ impl GazetteIndex {
     }
 }
 
+/// The number of the last job committed to the index at `path` (0: none yet).
+pub fn last_job(path: &Path) -> u64 {
+    Index::open_in_dir(path)
+        .ok()
+        .and_then(|i| read_info(&i))
+        .map_or(0, |i| i.job)
+}
+
 fn read_info(index: &Index) -> Option<IndexInfo> {
     let metas = index.load_metas().ok()?;
     serde_json::from_str(metas.payload.as_deref()?).ok()
@@ -310,6 +330,7 @@ pub fn commit(
     roots: &Roots,
     fields: &FieldMap,
     superseded: Vec<crate::supersede::Superseded>,
+    job: u64,
 ) -> Result<()> {
     let info = IndexInfo {
         schema: SCHEMA_VERSION,
@@ -321,6 +342,7 @@ pub fn commit(
         base: Some(roots.base.display().to_string()),
         fields: fields.clone(),
         superseded,
+        job,
     };
     let payload = serde_json::to_string(&info).expect("IndexInfo serializes");
     let mut prepared = writer

@@ -23,6 +23,7 @@ use crate::index::{self, DocBuilder, FileState, GazetteIndex};
 use crate::lang::SourcePrior;
 use crate::reader::{self, Article, FieldMap, Format, Found, ReadOptions};
 use crate::roots::{self, Roots};
+use crate::versions::{self, Previous};
 
 /// What a new index is built from when no path is given.
 pub const DEFAULT_ROOT: &str = "corpus";
@@ -103,6 +104,8 @@ pub struct IndexReport {
     pub elapsed_ms: u64,
     /// Why every file was re-read, if it was (`--rebuild`, another alias table…).
     pub rebuilt: Option<String>,
+    /// The job's number: its new and edited articles carry it (see `versions`).
+    pub job: u64,
 }
 
 /// Progress of a job, for a progress bar.
@@ -254,8 +257,16 @@ fn run_locked(
         None => Roots::recorded(Some(&cwd.display().to_string()), &[], &cwd),
     };
     let given: Vec<String> = opts.roots.iter().map(|r| roots.key(&cwd, r)).collect();
+    // Numbered above every job the index, its watches and its alerts have seen.
+    let job = info
+        .as_ref()
+        .map_or(0, |i| i.job)
+        .max(index::last_job(path))
+        .max(crate::watch::highest_job(path))
+        + 1;
     let mut report = IndexReport {
         rebuilt: rebuilt.clone(),
+        job,
         ..IndexReport::default()
     };
     let articles_under = |root: &str| -> u64 {
@@ -309,6 +320,11 @@ fn run_locked(
             }
         }
     }
+    // What the index held decides which articles are new or edited, a rebuild's too.
+    let previous = match &swap_from {
+        None => Previous::of(&gi.searcher()?, &gi.fields).map_err(|e| Error::index(&gi.path, e))?,
+        Some(_) => Previous::of_older(path),
+    };
     // A rebuild compares against nothing: every file is read again.
     let empty = HashMap::new();
     let known = if rebuilt.is_some() { &empty } else { &before };
@@ -391,10 +407,21 @@ fn run_locked(
         ..opts.clone()
     };
     let touched = !todo.is_empty();
-    let counts = index_files(&gi, &writer, &table, todo, opts, progress, &mut report)?;
+    let versions = (&previous, job);
+    let counts = index_files(
+        &gi,
+        &writer,
+        &table,
+        todo,
+        opts,
+        versions,
+        progress,
+        &mut report,
+    )?;
+    drop(previous);
     report.articles = counts;
     let changed = rebuilt.is_some() || !gone.is_empty() || touched;
-    report.total_articles = commit_and_count(writer, &gi, &roots, &fields, changed)?;
+    report.total_articles = commit_and_count(writer, &gi, &roots, &fields, changed, job)?;
     if swap_from.is_some() {
         drop(gi);
         swap_in(&sibling(path, "rebuild"), path)?;
@@ -444,7 +471,9 @@ fn remove_roots(
         .as_ref()
         .map(|i| i.fields.clone())
         .unwrap_or_default();
-    report.total_articles = commit_and_count(writer, &gi, &roots, &fields, report.deleted > 0)?;
+    let job = report.job;
+    report.total_articles =
+        commit_and_count(writer, &gi, &roots, &fields, report.deleted > 0, job)?;
     report.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(report)
 }
@@ -503,13 +532,14 @@ fn commit_and_count(
     roots: &Roots,
     fields: &FieldMap,
     changed: bool,
+    job: u64,
 ) -> Result<u64> {
     let before = gi
         .info
         .as_ref()
         .map(|i| i.superseded.clone())
         .unwrap_or_default();
-    index::commit(writer, gi, roots, fields, before.clone())?;
+    index::commit(writer, gi, roots, fields, before.clone(), job)?;
     let reader = gi.index.reader().map_err(|e| Error::index(&gi.path, e))?;
     if changed {
         let superseded = crate::supersede::find(gi, &reader.searcher())?;
@@ -518,7 +548,7 @@ fn commit_and_count(
                 .index
                 .writer_with_num_threads(1, 15_000_000)
                 .map_err(|e| Error::index(&gi.path, e))?;
-            index::commit(writer, gi, roots, fields, superseded)?;
+            index::commit(writer, gi, roots, fields, superseded, job)?;
         }
     }
     // The table's spelling keys for "did you mean" (see `typos`): a cache, so a failure
@@ -588,13 +618,17 @@ fn hash_file(path: &Path) -> Result<u64> {
 }
 
 /// Reads the files in order on this thread and hands batches of articles to worker
-/// threads that detect languages, analyse and add documents. Returns articles indexed.
+/// threads that detect languages, analyse and add documents, each with its version
+/// (`versions`: the index before the job, and the job's number). Returns articles
+/// indexed.
+#[allow(clippy::too_many_arguments)]
 fn index_files(
     gi: &GazetteIndex,
     writer: &IndexWriter,
     table: &Arc<AliasTable>,
     todo: Vec<Todo>,
     opts: &IndexOptions,
+    (previous, job): (&Previous, u64),
     progress: &(dyn Fn(Progress) + Sync),
     report: &mut IndexReport,
 ) -> Result<usize> {
@@ -625,9 +659,13 @@ fn index_files(
                     // not depend on which worker saw what before.
                     reader::assign_languages(&mut batch.articles, &mut SourcePrior::default());
                     for mut a in batch.articles {
+                        let digest = versions::digest(&a);
+                        let version = previous.version(&a.id, digest, job, &gi.fields);
+                        let mut doc = builder.document(&mut a, &batch.state);
+                        versions::add_to(&mut doc, &gi.fields, version, digest);
                         // add_document fails only when tantivy's threads died; the
                         // commit reports that.
-                        let _ = writer.add_document(builder.document(&mut a, &batch.state));
+                        let _ = writer.add_document(doc);
                         articles.fetch_add(1, Ordering::Relaxed);
                     }
                 }
@@ -754,7 +792,11 @@ fn sibling(path: &Path, what: &str) -> PathBuf {
 
 /// Puts a freshly built index in place of the old one. Two renames: a search starting
 /// between them finds no index and retries (see `GazetteIndex::open`).
+/// The watches and alert state, which are not the index, go with it, under their lock
+/// (a `gazette watch add` meanwhile waits, then writes to the new folder).
 fn swap_in(fresh: &Path, path: &Path) -> Result<()> {
+    let _watch_lock = crate::watch::lock(path)?;
+    crate::watch::carry_over(path, fresh)?;
     let old = sibling(path, "old");
     std::fs::rename(path, &old).map_err(|e| Error::io(path, e))?;
     std::fs::rename(fresh, path).map_err(|e| Error::io(path, e))?;

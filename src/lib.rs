@@ -31,5 +31,7 @@ pub mod show;
 pub mod similar;
 pub mod supersede;
 pub mod typos;
+pub mod versions;
+pub mod watch;
 
 pub use error::{Error, Result};

@@ -14,3 +14,4 @@ mod reliability;
 mod search;
 mod trust;
 mod typos;
+mod watch;

@@ -53,6 +53,7 @@ impl FilterArgs {
                 since: date("--since", &self.since)?,
                 until: date("--until", &self.until)?,
                 entity: self.entity.clone(),
+                jobs: None,
             },
             ..SearchOptions::default()
         })

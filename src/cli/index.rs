@@ -31,9 +31,14 @@ pub struct IndexArgs {
     /// If another job is writing to the index, wait for it instead of failing.
     #[arg(long)]
     pub wait: bool,
-    /// Print the report as one JSON record.
+    /// Print the report as one JSON record (with --alerts: the alerts as JSON Lines).
     #[arg(long)]
     pub json: bool,
+    /// After the job, print what it brought that each watch matches (see `gazette
+    /// watch`), and nothing when nothing is new; the job's report then goes to stderr
+    /// (none with --quiet), so that cron mails only news and failures.
+    #[arg(long)]
+    pub alerts: bool,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -51,7 +56,12 @@ pub struct IndexArgs {
     pub field: Vec<String>,
 }
 
-pub(super) fn run(cli: &Cli, args: &IndexArgs, table: Arc<AliasTable>) -> Result<Exit> {
+pub(super) fn run(
+    cli: &Cli,
+    args: &IndexArgs,
+    table: Arc<AliasTable>,
+    color: termcolor::ColorChoice,
+) -> Result<Exit> {
     // A new index with no path given is built from the config file's `corpus`.
     let roots: Vec<PathBuf> = if args.paths.is_empty() && !crate::index::exists(&cli.index) {
         cli.config.corpus.clone()
@@ -72,7 +82,7 @@ pub(super) fn run(cli: &Cli, args: &IndexArgs, table: Arc<AliasTable>) -> Result
         },
     };
     let bar = (!args.quiet && io::stderr().is_terminal()).then(progress_bar);
-    let report = job::run(&cli.index, table, &opts, &|p: Progress| {
+    let report = job::run(&cli.index, table.clone(), &opts, &|p: Progress| {
         if let Some(bar) = &bar {
             bar.set_length(p.bytes_total);
             bar.set_position(p.bytes_done);
@@ -85,15 +95,30 @@ pub(super) fn run(cli: &Cli, args: &IndexArgs, table: Arc<AliasTable>) -> Result
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let mut stdout = io::stdout().lock();
     for f in &report.failed {
         eprintln!("gazette: {}", f.error);
     }
-    if args.json {
-        serde_json::to_writer(&mut stdout, &IndexRecord::new(&report))?;
-        writeln!(stdout)?;
+    if args.alerts {
+        // The report goes to stderr, the alerts to stdout.
+        if !args.quiet {
+            eprintln!("{}", summary_line(&report, &cli.index));
+        }
+        let checked =
+            crate::watch::alerts::check(&cli.index, table.clone(), &super::alerts::options(2))
+                .map_err(|e| {
+                    anyhow::anyhow!(
+                        "the job is committed, but its alerts could not be checked: {e}"
+                    )
+                })?;
+        super::alerts::print(&checked, args.json, table, color)?;
     } else {
-        writeln!(stdout, "{}", summary_line(&report, &cli.index))?;
+        let mut stdout = io::stdout().lock();
+        if args.json {
+            serde_json::to_writer(&mut stdout, &IndexRecord::new(&report))?;
+            writeln!(stdout)?;
+        } else {
+            writeln!(stdout, "{}", summary_line(&report, &cli.index))?;
+        }
     }
     Ok(if report.failed.is_empty() {
         Exit::Hits

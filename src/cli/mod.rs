@@ -3,6 +3,7 @@
 //! process environment. Each subcommand has its own file, which turns its flags into
 //! the library's options and prints the outcome.
 
+mod alerts;
 mod aliases;
 mod batch;
 pub mod config;
@@ -16,6 +17,7 @@ mod search;
 mod show;
 mod spellings;
 mod stats;
+mod watch;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal};
@@ -28,6 +30,7 @@ use termcolor::ColorChoice;
 
 use crate::analysis::AliasTable;
 
+pub use alerts::AlertsArgs;
 pub use aliases::AliasesArgs;
 pub use batch::BatchArgs;
 pub use config::{Config, Origin};
@@ -41,6 +44,7 @@ pub use search::{SearchArgs, SortBy};
 pub use show::ShowArgs;
 pub use spellings::SpellingsArgs;
 pub use stats::StatsArgs;
+pub use watch::{WatchAction, WatchArgs};
 
 /// Exit codes, in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,6 +186,10 @@ pub enum Command {
     Count(CountArgs),
     /// Count who writes which spelling of an entity, overall, by outlet or by period.
     Spellings(SpellingsArgs),
+    /// Save, list and remove watches: queries whose new articles each job alerts on.
+    Watch(WatchArgs),
+    /// Print what the jobs since the last check brought that each watch matches.
+    Alerts(AlertsArgs),
     /// Print every matching article (or the whole archive) as JSON Lines or CSV.
     Export(ExportArgs),
     /// Print one article whole, with its entities marked.
@@ -206,12 +214,14 @@ pub fn run(cli: Cli) -> Result<Exit> {
     let color = color_choice(cli.color);
     let table = load_table(cli.aliases.as_deref())?;
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &cli.command {
-        Command::Index(args) => index::run(&cli, args, table),
+        Command::Index(args) => index::run(&cli, args, table, color),
         Command::Search(args) => search::run(&cli, args, table, color),
         Command::Batch(args) => batch::run(&cli, args, table, color),
         Command::Count(args) => count::run(&cli, args, table, color),
         Command::Spellings(args) => spellings::run(&cli, args, table, color),
         Command::Export(args) => export::run(&cli, args, table),
+        Command::Watch(args) => watch::run(&cli, args, table),
+        Command::Alerts(args) => alerts::run(&cli, args, table, color),
         Command::Show(args) => show::run(&cli, args, table, color),
         Command::Stats(args) => stats::run(&cli, args, table),
         Command::Roots(args) => roots::run(&cli, args, table),
@@ -223,7 +233,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     outcome.unwrap_or_else(|payload| {
         let what = crate::error::panic_message(payload.as_ref());
         Err(match &cli.command {
-            Command::Search(_) | Command::Batch(_) | Command::Count(_) | Command::Export(_) | Command::Spellings(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
+            Command::Search(_) | Command::Batch(_) | Command::Alerts(_) | Command::Count(_) | Command::Export(_) | Command::Spellings(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
                 "index {}: damaged or unreadable ({what}); rebuild it with `gazette index --rebuild`",
                 cli.index.display()
             ),

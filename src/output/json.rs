@@ -164,34 +164,12 @@ impl<W: Write> Printer for JsonPrinter<W> {
             text,
             start: hit.start,
             end: hit.end,
-            matches: hit
-                .matches
-                .iter()
-                .map(|m| MatchRecord {
-                    start: m.start,
-                    end: m.end,
-                    text: &text[m.start..m.end],
-                    entity: m.entity.as_deref(),
-                })
-                .collect(),
-            entities: hit
-                .entities
-                .iter()
-                .filter_map(|m| entity_record(&table, text, m))
-                .collect(),
+            matches: match_records(hit),
+            entities: entity_records(&table, hit),
             similar: hit.similar.iter().map(|a| ArticleRecord::of(a)).collect(),
             same_story_as: hit.same_story_as.as_ref().map(|a| a.id.as_str()),
             label: self.label.as_deref(),
-            spellings: self.label.as_ref().map(|_| {
-                let mut seen: Vec<&str> = Vec::new();
-                for m in &hit.matches {
-                    let t = &text[m.start..m.end];
-                    if !seen.contains(&t) {
-                        seen.push(t);
-                    }
-                }
-                seen
-            }),
+            spellings: self.label.as_ref().map(|_| spellings(hit)),
         };
         // Fields, not `self.line`: the record borrows the label.
         serde_json::to_writer(&mut self.out, &record)?;
@@ -217,6 +195,95 @@ impl<W: Write> Printer for JsonPrinter<W> {
         self.line(&record)?;
         self.out.flush()
     }
+}
+
+fn match_records(hit: &Hit) -> Vec<MatchRecord<'_>> {
+    hit.matches
+        .iter()
+        .map(|m| MatchRecord {
+            start: m.start,
+            end: m.end,
+            text: &hit.text[m.start..m.end],
+            entity: m.entity.as_deref(),
+        })
+        .collect()
+}
+
+fn entity_records<'a>(table: &'a AliasTable, hit: &'a Hit) -> Vec<EntityRecord<'a>> {
+    hit.entities
+        .iter()
+        .filter_map(|m| entity_record(table, &hit.text, m))
+        .collect()
+}
+
+/// The spellings a passage's matches have in the text, each once.
+fn spellings(hit: &Hit) -> Vec<&str> {
+    let mut seen: Vec<&str> = Vec::new();
+    for m in &hit.matches {
+        let t = &hit.text[m.start..m.end];
+        if !seen.contains(&t) {
+            seen.push(t);
+        }
+    }
+    seen
+}
+
+/// `gazette alerts --json`: one record per article and watch.
+#[derive(Serialize)]
+struct AlertRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    watch: &'a str,
+    /// `new`, or `changed` (an article the index held, edited since).
+    change: &'static str,
+    job: u64,
+    article: ArticleRecord<'a>,
+    passages: Vec<AlertPassageRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct AlertPassageRecord<'a> {
+    rank: usize,
+    score: f32,
+    field: &'static str,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    matches: Vec<MatchRecord<'a>>,
+    entities: Vec<EntityRecord<'a>>,
+    spellings: Vec<&'a str>,
+}
+
+/// Writes one `alert` record.
+pub fn write_alert<W: Write>(
+    out: &mut W,
+    table: &AliasTable,
+    alert: &crate::watch::alerts::Alert,
+) -> io::Result<()> {
+    let record = AlertRecord {
+        kind: "alert",
+        watch: &alert.watch,
+        change: alert.change.as_str(),
+        job: alert.job,
+        article: ArticleRecord::of(&alert.article),
+        passages: alert
+            .passages
+            .iter()
+            .map(|h| AlertPassageRecord {
+                rank: h.rank,
+                score: h.score,
+                field: h.field.as_str(),
+                text: &h.text,
+                start: h.start,
+                end: h.end,
+                matches: match_records(h),
+                entities: entity_records(table, h),
+                spellings: spellings(h),
+            })
+            .collect(),
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
 }
 
 fn entity_record<'a>(

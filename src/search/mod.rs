@@ -54,6 +54,9 @@ pub struct Filters {
     pub since: Option<DateTime>,
     pub until: Option<DateTime>,
     pub entity: Option<String>,
+    /// Only articles that jobs after the first number, up to the second, brought or
+    /// edited (see `versions`): what a watch alerts on.
+    pub jobs: Option<(u64, u64)>,
 }
 
 /// The order of the answer.
@@ -303,31 +306,8 @@ pub(crate) fn search_prepared(
             let body = text_of(&doc, gi.fields.body_text);
             let names = stored_names(gi, &doc);
             cut += 1;
-            for c in cutter.cut(meta.lang.code(), &title, &body, &names) {
-                let p = c.passage;
-                let text = match c.field {
-                    passage::Field::Title => &title,
-                    passage::Field::Body => &body,
-                };
-                let rel = |m: &Mark| Mark {
-                    start: m.start - p.start,
-                    end: m.end - p.start,
-                    ..m.clone()
-                };
-                pool.push(Hit {
-                    rank: 0,
-                    score: p.score + ARTICLE_WEIGHT * score,
-                    article: meta.clone(),
-                    field: c.field,
-                    text: text[p.start..p.end].to_string(),
-                    start: p.start,
-                    end: p.end,
-                    matches: p.matches.iter().map(rel).collect(),
-                    entities: c.entities,
-                    similar: Vec::new(),
-                    same_story_as: None,
-                });
-            }
+            let cuts = cutter.cut(meta.lang.code(), &title, &body, &names);
+            pool.extend(hits_of(cuts, &meta, &title, &body, ARTICLE_WEIGHT * score));
         }
         let Some(best) = (0..pool.len()).min_by(|&a, &b| order(&pool[a], &pool[b], &dates)) else {
             break;
@@ -364,6 +344,44 @@ pub(crate) fn search_prepared(
         suggestions,
         elapsed: start.elapsed(),
     })
+}
+
+/// The passages cut from one article as hits (unranked), each scored by its own score
+/// plus `bonus`.
+pub(crate) fn hits_of(
+    cuts: Vec<cut::Cut>,
+    meta: &Arc<ArticleMeta>,
+    title: &str,
+    body: &str,
+    bonus: f32,
+) -> Vec<Hit> {
+    cuts.into_iter()
+        .map(|c| {
+            let p = c.passage;
+            let text = match c.field {
+                passage::Field::Title => title,
+                passage::Field::Body => body,
+            };
+            let rel = |m: &Mark| Mark {
+                start: m.start - p.start,
+                end: m.end - p.start,
+                ..m.clone()
+            };
+            Hit {
+                rank: 0,
+                score: p.score + bonus,
+                article: meta.clone(),
+                field: c.field,
+                text: text[p.start..p.end].to_string(),
+                start: p.start,
+                end: p.end,
+                matches: p.matches.iter().map(rel).collect(),
+                entities: c.entities,
+                similar: Vec::new(),
+                same_story_as: None,
+            }
+        })
+        .collect()
 }
 
 /// A suggestion is made when a query word is not in the index and the corrected query

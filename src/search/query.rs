@@ -356,6 +356,12 @@ fn filter_clauses(gi: &GazetteIndex, f: &Filters) -> Result<Vec<Box<dyn Query>>>
             out.push(filter(TermQuery::new(term, IndexRecordOption::Basic)));
         }
     }
+    if let Some((after, through)) = f.jobs {
+        out.push(Box::new(ConstScoreQuery::new(
+            crate::versions::jobs_query(fields.job, after, through),
+            0.0,
+        )));
+    }
     Ok(out)
 }
 
