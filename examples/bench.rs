@@ -177,6 +177,17 @@ fn main() {
         print_counts(&[(1, counts(Path::new(&argv[1]), reps))]);
         return;
     }
+    if argv.first().map(String::as_str) == Some("alerts") {
+        // `bench alerts INDEX NEWS.jsonl N`: 1,000 watches, a job adding N articles to a
+        // copy of INDEX, then the alerts.
+        let n = argv.get(3).and_then(|r| r.parse().ok()).unwrap_or(10_000);
+        let work = std::env::temp_dir().join("gazette-bench-alerts");
+        // A fourth argument `profile` skips the baseline (for a profiler).
+        let baseline = argv.get(4).map(String::as_str) != Some("profile");
+        let row = alerts_bench(Path::new(&argv[1]), Path::new(&argv[2]), n, &work, baseline);
+        print_alerts(&[(0, row)]);
+        return;
+    }
     if argv.first().map(String::as_str) == Some("profile-queries") {
         // For a profiler: `bench profile-queries INDEX [REPS [NAME]]` runs the query set
         // (or the queries whose name contains NAME) only.
@@ -387,6 +398,24 @@ fn run(args: &Args) {
         })
         .collect();
     print_counts(&count_rows);
+
+    // Alerts: 1,000 watches over a job adding 1,000 articles per 1× of archive.
+    let alert_rows: Vec<(usize, AlertRow)> = corpora
+        .iter()
+        .map(|c| {
+            (
+                c.scale,
+                alerts_bench(
+                    &index_dir(args, c, "gazette"),
+                    &source,
+                    1_000 * c.scale,
+                    &args.work.join("alerts"),
+                    true,
+                ),
+            )
+        })
+        .collect();
+    print_alerts(&alert_rows);
 
     if scale_rows.len() > 1 {
         let (s1, b1, g1) = &scale_rows[0];
@@ -1113,5 +1142,127 @@ fn print_counts(rows: &[(usize, Vec<CountRow>)]) {
                 r.tantivy.p50.as_secs_f64() / r.gazette.p50.as_secs_f64()
             );
         }
+    }
+}
+
+/// What the alerts bench measured.
+struct AlertRow {
+    articles: u64,
+    new: usize,
+    watches: usize,
+    job: Duration,
+    alerts: Duration,
+    alerted: usize,
+    /// The baseline: every watch run over the whole archive (matches only, no passages).
+    rerun: Duration,
+}
+
+/// Copies the index at `index` to `work`, saves 1,000 watches (the table's first 1,000
+/// spellings, as the batch bench), indexes `n` articles of `news` under new ids with
+/// their text changed (new text: a job's news), and times the job, the alerts it
+/// brings, and the baseline of re-running every watch over the archive.
+fn alerts_bench(index: &Path, news: &Path, n: usize, work: &Path, baseline: bool) -> AlertRow {
+    let _ = fs::remove_dir_all(work);
+    let copy = work.join("index");
+    fs::create_dir_all(&copy).unwrap_or_else(|e| die(&format!("{}: {e}", copy.display())));
+    for e in fs::read_dir(index).unwrap_or_else(|e| die(&format!("{}: {e}", index.display()))) {
+        let e = e.unwrap_or_else(|e| die(&format!("{e}")));
+        if e.file_type().is_ok_and(|t| t.is_file()) {
+            fs::copy(e.path(), copy.join(e.file_name()))
+                .unwrap_or_else(|e| die(&format!("copy: {e}")));
+        }
+    }
+    let table = AliasTable::builtin();
+    let watches: Vec<gazette::watch::Watch> = table
+        .entities()
+        .iter()
+        .flat_map(|e| e.spellings.first().cloned())
+        .take(1000)
+        .map(|name| {
+            let o = SearchOptions {
+                query: name.clone(),
+                ..SearchOptions::default()
+            };
+            gazette::watch::Watch::new(&name, &o).unwrap_or_else(|e| die(&format!("{e:#}")))
+        })
+        .collect();
+    let count = watches.len();
+    gazette::watch::add(&copy, watches, true).unwrap_or_else(|e| die(&format!("{e:#}")));
+    let file = work.join("new.jsonl");
+    let mut out = BufWriter::new(File::create(&file).expect("writable"));
+    for (i, l) in BufReader::new(File::open(news).expect("news opens"))
+        .lines()
+        .map_while(Result::ok)
+        .filter(|l| !l.trim().is_empty())
+        .take(n)
+        .enumerate()
+    {
+        let mut v: serde_json::Value = serde_json::from_str(&l).expect("news-large is JSON");
+        v["id"] = serde_json::json!(format!("alert-{i}"));
+        let title = v["title"].as_str().unwrap_or("").to_string();
+        v["title"] = serde_json::json!(format!("Update: {title}"));
+        writeln!(out, "{v}").expect("writable");
+    }
+    drop(out);
+    let t = Instant::now();
+    let opts = gazette::job::IndexOptions {
+        roots: vec![file.clone()],
+        threads: THREADS,
+        memory: MEMORY_MB * 1_000_000,
+        ..Default::default()
+    };
+    let report = gazette::job::run(&copy, table.clone(), &opts, &|_| {})
+        .unwrap_or_else(|e| die(&format!("{e:#}")));
+    let job = t.elapsed();
+    let t = Instant::now();
+    let checked = gazette::watch::alerts::check(&copy, table.clone(), &Default::default())
+        .unwrap_or_else(|e| die(&format!("{e:#}")));
+    let alerts = t.elapsed();
+    let gi = GazetteIndex::open(&copy, table).unwrap_or_else(|e| die(&format!("{e:#}")));
+    let t = Instant::now();
+    let all = gazette::watch::list(&copy).unwrap_or_else(|e| die(&format!("{e:#}")));
+    for w in all.iter().filter(|_| baseline) {
+        let o = w.options().unwrap_or_else(|e| die(&format!("{e:#}")));
+        std::hint::black_box(search::matching_ids(&gi, &o).map(|v| v.len()).ok());
+    }
+    let rerun = t.elapsed();
+    let _ = fs::remove_dir_all(work);
+    AlertRow {
+        articles: report.total_articles,
+        new: report.articles,
+        watches: count,
+        job,
+        alerts,
+        alerted: checked.alerts.len(),
+        rerun,
+    }
+}
+
+fn print_alerts(rows: &[(usize, AlertRow)]) {
+    println!("\n## Alerts\n");
+    println!(
+        "1,000 watches (the table's first 1,000 spellings) over a job adding new articles to a \
+         copy of the index; alerts with their passages. Baseline: every watch run again over the \
+         whole archive, matching ids only (what alerts avoid).\n"
+    );
+    println!("| scale | index after | job adds | job | alerts | alerted | baseline: re-run every watch | alerts vs baseline |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for (scale, r) in rows {
+        let scale = if *scale == 0 {
+            "-".to_string()
+        } else {
+            format!("{scale}×")
+        };
+        println!(
+            "| {scale} | {} | {} | {:.2} s | {:.2} s | {} (of {} watches) | {:.2} s | {:.1}× |",
+            r.articles,
+            r.new,
+            r.job.as_secs_f64(),
+            r.alerts.as_secs_f64(),
+            r.alerted,
+            r.watches,
+            r.rerun.as_secs_f64(),
+            r.rerun.as_secs_f64() / r.alerts.as_secs_f64()
+        );
     }
 }

@@ -449,24 +449,13 @@ pub fn spots(
     literals: &[Literal],
     entities: bool,
 ) -> Vec<Spot> {
-    let exact: HashSet<&str> = literals
-        .iter()
-        .flat_map(|l| l.terms.iter().map(String::as_str))
-        .collect();
-    let prefixes: Vec<&str> = literals
-        .iter()
-        .filter(|l| l.prefix)
-        .filter_map(|l| l.terms.last().map(String::as_str))
-        .collect();
+    let keep = Keep::new(literals, entities);
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     let mut index = 0;
     while stream.advance() {
         let t = stream.token();
-        let keep = exact.contains(t.text.as_str())
-            || (entities && t.text.starts_with(ENTITY_PREFIX))
-            || prefixes.iter().any(|p| t.text.starts_with(p));
-        if keep {
+        if keep.keeps(t) {
             out.push(Spot {
                 token: t.clone(),
                 index,
@@ -475,6 +464,62 @@ pub fn spots(
         index += 1;
     }
     out
+}
+
+/// Every token of `text`: what [`spots_of`] keeps the spots of, for several queries
+/// over one text (alerts: one article, every watch matching it).
+pub fn all_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+/// The [`spots`] among tokens [`all_tokens`] analysed.
+pub fn spots_of(tokens: &[Token], literals: &[Literal], entities: bool) -> Vec<Spot> {
+    let keep = Keep::new(literals, entities);
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| keep.keeps(t))
+        .map(|(index, t)| Spot {
+            token: t.clone(),
+            index,
+        })
+        .collect()
+}
+
+/// Which tokens are spots: a literal's term (or, for the last term of a prefix
+/// literal, a token starting with it), and entity terms when asked for.
+struct Keep<'a> {
+    exact: HashSet<&'a str>,
+    prefixes: Vec<&'a str>,
+    entities: bool,
+}
+
+impl<'a> Keep<'a> {
+    fn new(literals: &'a [Literal], entities: bool) -> Keep<'a> {
+        Keep {
+            exact: literals
+                .iter()
+                .flat_map(|l| l.terms.iter().map(String::as_str))
+                .collect(),
+            prefixes: literals
+                .iter()
+                .filter(|l| l.prefix)
+                .filter_map(|l| l.terms.last().map(String::as_str))
+                .collect(),
+            entities,
+        }
+    }
+
+    fn keeps(&self, t: &Token) -> bool {
+        self.exact.contains(t.text.as_str())
+            || (self.entities && t.text.starts_with(ENTITY_PREFIX))
+            || self.prefixes.iter().any(|p| t.text.starts_with(p))
+    }
 }
 
 /// Finds every occurrence of every literal among the spots of a text. Phrases only

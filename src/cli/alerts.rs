@@ -98,9 +98,13 @@ pub(super) fn print(
                 parts.push(format!("{changed} changed"));
             }
             writeln!(out, "  {}", parts.join(", "))?;
-            for a in group {
+            for (k, a) in group.iter().enumerate() {
+                // Numbered by article within the watch: an article's passages share
+                // its number.
                 for hit in &a.passages {
-                    t.hit(hit)?;
+                    let mut hit = hit.clone();
+                    hit.rank = k + 1;
+                    t.hit(&hit)?;
                 }
                 if a.passages.is_empty() {
                     // Matched by a filter alone: the article, without a passage.
@@ -112,11 +116,13 @@ pub(super) fn print(
         t.writer().flush()?;
     }
     if !checked.fresh && !checked.alerts.is_empty() {
-        eprintln!(
-            "gazette: no job since the last check; these are the alerts of jobs {}–{} again",
-            checked.jobs.0 + 1,
-            checked.jobs.1
-        );
+        let (after, through) = checked.jobs;
+        let jobs = if after + 1 == through {
+            format!("job {through}")
+        } else {
+            format!("jobs {}–{through}", after + 1)
+        };
+        eprintln!("gazette: no job since the last check; these are the alerts of {jobs} again");
     }
     Ok(if checked.alerts.is_empty() {
         Exit::NoHits

@@ -65,6 +65,19 @@ impl<'a> Cutter<'a> {
         body: &str,
         names: &StoredNames,
     ) -> Vec<Cut> {
+        self.cut_shared(lang, title, body, names, &mut Analysed::default())
+    }
+
+    /// [`Cutter::cut`], keeping the analysis of the article's text in `analysed` for
+    /// the next query cutting the same article (alerts: every watch matching it).
+    pub(crate) fn cut_shared(
+        &mut self,
+        lang: &str,
+        title: &str,
+        body: &str,
+        names: &StoredNames,
+        analysed_text: &mut Analysed,
+    ) -> Vec<Cut> {
         let (gi, opts) = (self.gi, self.opts);
         let group = if opts.exact {
             "exact"
@@ -102,11 +115,12 @@ impl<'a> Cutter<'a> {
             }
             (lits, pf)
         });
-        let sents = passage::sentences(body, opts.passages.chars.max(20));
+        let sents = analysed_text.sentences(body, opts.passages.chars.max(20));
+        let sents = &sents[..];
         // Only the sentences that can hold a match are analysed in full (some have
         // their matches found by the prefilter itself).
         let candidates: Vec<passage::Candidate> = match prefilter {
-            Some(pf) => pf.candidates(&mut self.normalizer, &gi.table, body, &sents),
+            Some(pf) => pf.candidates(&mut self.normalizer, &gi.table, body, sents),
             None => (0..sents.len()).map(passage::Candidate::Analyse).collect(),
         };
         let analyzer = self.analyzers.get(lang);
@@ -129,7 +143,7 @@ impl<'a> Cutter<'a> {
             } else {
                 &mut *analyzer
             };
-            let spots = passage::spots(an, &body[from..to], literals, !opts.exact);
+            let spots = analysed_text.spots(an, &body[from..to], opts.exact, literals, !opts.exact);
             matches.extend(
                 passage::find_matches(&spots, literals)
                     .into_iter()
@@ -178,7 +192,10 @@ impl<'a> Cutter<'a> {
                 } else {
                     &mut *analyzer
                 };
-                passage::find_matches(&passage::spots(an, title, literals, false), literals)
+                passage::find_matches(
+                    &analysed_text.spots(an, title, opts.exact, literals, false),
+                    literals,
+                )
             };
             let one = PassageOptions {
                 chars: usize::MAX,
@@ -189,7 +206,7 @@ impl<'a> Cutter<'a> {
                 .next()
             {
                 let entities = with_names(
-                    passage::find_entities(&passage::spots(analyzer, title, &[], true)),
+                    passage::find_entities(&analysed_text.spots(analyzer, title, false, &[], true)),
                     &names.0,
                     0,
                     title.len(),
@@ -214,7 +231,7 @@ impl<'a> Cutter<'a> {
             }
         }
         let room = opts.passages.per_article.saturating_sub(cuts.len());
-        let body_cuts = passage::select(&sents, &matches, literals, opts.passages)
+        let body_cuts = passage::select(sents, &matches, literals, opts.passages)
             .into_iter()
             .take(room)
             .map(|p| {
@@ -226,9 +243,9 @@ impl<'a> Cutter<'a> {
                     if to > p.end {
                         break;
                     }
-                    let spots = analysed[k]
-                        .take()
-                        .unwrap_or_else(|| passage::spots(analyzer, &body[from..to], &[], true));
+                    let spots = analysed[k].take().unwrap_or_else(|| {
+                        analysed_text.spots(analyzer, &body[from..to], false, &[], true)
+                    });
                     entities.extend(passage::find_entities(&spots).into_iter().map(|m| Mark {
                         start: m.start + from - p.start,
                         end: m.end + from - p.start,
@@ -249,6 +266,72 @@ impl<'a> Cutter<'a> {
     /// Gives the analyzers back to the index for the next search.
     pub(crate) fn finish(self) {
         self.gi.return_analyzers(self.analyzers);
+    }
+}
+
+/// A body's sentence spans (see [`passage::sentences`]), shared.
+type Sentences = std::rc::Rc<Vec<(usize, usize, usize)>>;
+
+/// The analysed tokens of one article's texts (title, sentences, passages), kept for
+/// every query that cuts it: what a text analyses to does not depend on the query, only
+/// which of its tokens are kept. Off (`keep` false) for a single search, which analyses
+/// each text once anyway. Texts are known by where they are in memory: the article's
+/// strings must outlive the cache's use, and it is cleared for the next article.
+#[derive(Default)]
+pub(crate) struct Analysed {
+    keep: bool,
+    tokens: HashMap<(usize, usize, bool), Vec<tantivy::tokenizer::Token>>,
+    /// The body's sentences, for a passage length.
+    sentences: Option<(usize, Sentences)>,
+}
+
+impl Analysed {
+    /// A cache that keeps what it analyses.
+    pub(crate) fn keeping() -> Analysed {
+        Analysed {
+            keep: true,
+            ..Analysed::default()
+        }
+    }
+
+    /// Forgets the last article's texts.
+    pub(crate) fn clear(&mut self) {
+        self.tokens.clear();
+        self.sentences = None;
+    }
+
+    /// [`passage::sentences`] of the article's body, split once per passage length.
+    fn sentences(&mut self, body: &str, chars: usize) -> Sentences {
+        match &self.sentences {
+            Some((c, s)) if self.keep && *c == chars => s.clone(),
+            _ => {
+                let s = std::rc::Rc::new(passage::sentences(body, chars));
+                if self.keep {
+                    self.sentences = Some((chars, s.clone()));
+                }
+                s
+            }
+        }
+    }
+
+    /// [`passage::spots`] of `text`, analysed by `analyzer` (`exact`: the exact-spelling
+    /// analyzer) once per article.
+    fn spots(
+        &mut self,
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+        text: &str,
+        exact: bool,
+        literals: &[Literal],
+        entities: bool,
+    ) -> Vec<passage::Spot> {
+        if !self.keep {
+            return passage::spots(analyzer, text, literals, entities);
+        }
+        let tokens = self
+            .tokens
+            .entry((text.as_ptr() as usize, text.len(), exact))
+            .or_insert_with(|| passage::all_tokens(analyzer, text));
+        passage::spots_of(tokens, literals, entities)
     }
 }
 

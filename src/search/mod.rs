@@ -6,8 +6,8 @@
 mod cut;
 mod query;
 
-pub(crate) use cut::Cutter;
-pub(crate) use cut::{stored_names, with_names};
+pub(crate) use cut::{stored_names, with_names, StoredNames};
+pub(crate) use cut::{Analysed, Cutter};
 pub(crate) use query::{prepare, prepare_all, query_entities, Prepared};
 
 use std::collections::HashMap;
