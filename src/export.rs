@@ -35,6 +35,8 @@ pub struct Exported {
     pub entities: Vec<EntityRef>,
     /// The whole body, when asked for.
     pub body: Option<String>,
+    /// The article's story signature (see `similar`), for engines.
+    pub story: Option<Vec<u8>>,
 }
 
 /// Streams every article `opts` matches (its query may be empty: the whole archive) to
@@ -124,6 +126,10 @@ pub fn export(
             passage,
             entities,
             body: with_body.then_some(body),
+            story: doc
+                .get_first(gi.fields.minhash)
+                .and_then(|v| tantivy::schema::Value::as_bytes(&v))
+                .map(<[u8]>::to_vec),
         };
         if !each(record) {
             break;

@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod analytics;
 pub mod batch;
 pub mod cli;
+pub mod engine;
 pub mod error;
 pub mod export;
 pub mod index;

@@ -7,6 +7,7 @@ mod aliases;
 mod analytics;
 mod cli;
 mod config;
+mod engine;
 mod entities;
 mod formats;
 mod jobs;

@@ -8,6 +8,7 @@ mod aliases;
 mod batch;
 pub mod config;
 mod count;
+mod engine;
 mod export;
 mod filters;
 mod index;
@@ -35,6 +36,7 @@ pub use aliases::AliasesArgs;
 pub use batch::BatchArgs;
 pub use config::{Config, Origin};
 pub use count::CountArgs;
+pub use engine::EngineArgs;
 pub use export::ExportArgs;
 pub use filters::FilterArgs;
 pub use index::IndexArgs;
@@ -186,6 +188,8 @@ pub enum Command {
     Count(CountArgs),
     /// Count who writes which spelling of an entity, overall, by outlet or by period.
     Spellings(SpellingsArgs),
+    /// Write the archive and its name rules for Manticore / Sphinx or OpenSearch.
+    ExportEngine(EngineArgs),
     /// Save, list and remove watches: queries whose new articles each job alerts on.
     Watch(WatchArgs),
     /// Print what the jobs since the last check brought that each watch matches.
@@ -221,6 +225,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Spellings(args) => spellings::run(&cli, args, table, color),
         Command::Export(args) => export::run(&cli, args, table),
         Command::Watch(args) => watch::run(&cli, args, table),
+        Command::ExportEngine(args) => engine::run(&cli, args, table),
         Command::Alerts(args) => alerts::run(&cli, args, table, color),
         Command::Show(args) => show::run(&cli, args, table, color),
         Command::Stats(args) => stats::run(&cli, args, table),
