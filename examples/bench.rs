@@ -188,6 +188,12 @@ fn main() {
         print_alerts(&[(0, row)]);
         return;
     }
+    if argv.first().map(String::as_str) == Some("engine") {
+        // `bench engine INDEX`: the Manticore and OpenSearch exports of INDEX.
+        let work = std::env::temp_dir().join("gazette-bench-engine");
+        print_engine(&[(0, engine_bench(Path::new(&argv[1]), &work))]);
+        return;
+    }
     if argv.first().map(String::as_str) == Some("profile-queries") {
         // For a profiler: `bench profile-queries INDEX [REPS [NAME]]` runs the query set
         // (or the queries whose name contains NAME) only.
@@ -416,6 +422,17 @@ fn run(args: &Args) {
         })
         .collect();
     print_alerts(&alert_rows);
+
+    let engine_rows: Vec<(usize, Vec<EngineRow>)> = corpora
+        .iter()
+        .map(|c| {
+            (
+                c.scale,
+                engine_bench(&index_dir(args, c, "gazette"), &args.work.join("engine")),
+            )
+        })
+        .collect();
+    print_engine(&engine_rows);
 
     if scale_rows.len() > 1 {
         let (s1, b1, g1) = &scale_rows[0];
@@ -1264,5 +1281,71 @@ fn print_alerts(rows: &[(usize, AlertRow)]) {
             r.rerun.as_secs_f64(),
             r.rerun.as_secs_f64() / r.alerts.as_secs_f64()
         );
+    }
+}
+
+/// One engine export, timed.
+struct EngineRow {
+    engine: &'static str,
+    articles: u64,
+    rules: usize,
+    secs: f64,
+    bytes: u64,
+}
+
+/// Writes the Manticore and the OpenSearch export of the index at `index` into `work`
+/// (removed after), timing each.
+fn engine_bench(index: &Path, work: &Path) -> Vec<EngineRow> {
+    let gi =
+        GazetteIndex::open(index, AliasTable::builtin()).unwrap_or_else(|e| die(&format!("{e:#}")));
+    let mut rows = Vec::new();
+    for engine in ["manticore", "opensearch"] {
+        let _ = fs::remove_dir_all(work);
+        let opts = gazette::engine::EngineOptions {
+            dir: work.to_path_buf(),
+            shards: 1,
+            port: 9312,
+            bulk_bytes: 10_000_000,
+            ..Default::default()
+        };
+        let t = Instant::now();
+        let w = match engine {
+            "manticore" => gazette::engine::manticore::export(&gi, &opts),
+            _ => gazette::engine::opensearch::export(&gi, &opts),
+        }
+        .unwrap_or_else(|e| die(&format!("{e:#}")));
+        rows.push(EngineRow {
+            engine,
+            articles: w.articles,
+            rules: w.rules,
+            secs: t.elapsed().as_secs_f64(),
+            bytes: dir_size(work),
+        });
+    }
+    let _ = fs::remove_dir_all(work);
+    rows
+}
+
+fn print_engine(rows: &[(usize, Vec<EngineRow>)]) {
+    println!("\n## Engine exports\n");
+    println!("`export-engine` into a fresh folder, in-process, one shard.\n");
+    println!("| scale | engine | articles | name rules | time | written |");
+    println!("|---|---|---|---|---|---|");
+    for (scale, set) in rows {
+        let scale = if *scale == 0 {
+            "-".to_string()
+        } else {
+            format!("{scale}×")
+        };
+        for r in set {
+            println!(
+                "| {scale} | {} | {} | {} | {:.2} s | {:.0} MB |",
+                r.engine,
+                r.articles,
+                r.rules,
+                r.secs,
+                mb(r.bytes)
+            );
+        }
     }
 }

@@ -248,7 +248,22 @@ fn node_config(
             dir.join("wordforms.txt").display(),
         );
     }
-    if shard == 0 {
+    if !suffix.is_empty() {
+        // A delta: its tables join the full export's distributed table, after the main
+        // tables (for the same document id the table listed last wins).
+        let tables: Vec<String> = groups
+            .iter()
+            .map(|g| format!("gz_{g}_{shard}{}", suffix.replace('-', "_")))
+            .collect();
+        let _ = writeln!(
+            c,
+            "# The last job's articles. Build these tables, then list them in the distributed\n\
+             # table `gazette` after the main tables of this shard ({}), so that a changed\n\
+             # article answers with its new text; articles deleted since stay until the next\n\
+             # full export.\n",
+            tables.join(", ")
+        );
+    } else if shard == 0 {
         let _ = writeln!(c, "index gazette\n{{\n    type = distributed");
         for g in groups {
             let _ = writeln!(c, "    local = gz_{g}_0{}", suffix.replace('-', "_"));
