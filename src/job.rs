@@ -816,12 +816,7 @@ impl JobLock {
 
     fn acquire(index: &Path, wait: bool) -> Result<JobLock> {
         let path = index.join(Self::NAME);
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
+        let file = crate::watch::lock_file(&path)?;
         loop {
             match file.try_lock() {
                 Ok(()) => return Ok(JobLock { _file: file }),

@@ -24,8 +24,6 @@ use crate::search::{self, meta_of, stored_names, text_of, ArticleMeta, Hit};
 /// The alert state's file, in the index folder.
 pub const STATE_FILE: &str = "alerts.json";
 
-const FORMAT: u32 = 1;
-
 /// What has been alerted.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct State {
@@ -174,7 +172,7 @@ pub fn check(index: &Path, table: Arc<AliasTable>, opts: &AlertOptions) -> Resul
     }
     out.alerts = alerts;
     out.failed = failed;
-    state.version = FORMAT;
+    state.version = super::FORMAT;
     state.through_job = last_job;
     state.last = Some(Last {
         after_job: out.jobs.0,
@@ -404,27 +402,12 @@ pub fn alerted_counts(index: &Path) -> Result<BTreeMap<String, usize>> {
 }
 
 fn load(index: &Path) -> Result<State> {
-    let path = index.join(STATE_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
-        Err(e) => return Err(Error::io(&path, e)),
-    };
-    let state: State = serde_json::from_str(&text).map_err(|e| Error::Parse {
-        path: path.clone(),
-        line: e.line(),
-        reason: format!("not an alert state file ({e})"),
-    })?;
-    if state.version > FORMAT {
-        return Err(Error::BadFile {
-            path,
-            reason: format!(
-                "written by a newer Gazette (format {}; this one reads {FORMAT})",
-                state.version
-            ),
-        });
-    }
-    Ok(state)
+    let state = super::read_versioned(
+        &index.join(STATE_FILE),
+        "an alert state file",
+        |s: &State| s.version,
+    )?;
+    Ok(state.unwrap_or_default())
 }
 
 fn save(index: &Path, state: &State) -> Result<()> {

@@ -166,27 +166,39 @@ struct WatchesFile {
 
 /// The watches of the index at `index` (none when it has none).
 pub fn list(index: &Path) -> Result<Vec<Watch>> {
-    let path = index.join(WATCHES_FILE);
-    let text = match std::fs::read_to_string(&path) {
+    let file: Option<WatchesFile> = read_versioned(
+        &index.join(WATCHES_FILE),
+        "a watches file",
+        |f: &WatchesFile| f.version,
+    )?;
+    Ok(file.map(|f| f.watches).unwrap_or_default())
+}
+
+/// Reads a JSON state file of this folder: `None` when there is none; an error naming
+/// it when it is not `what`, or a newer Gazette wrote it.
+pub(crate) fn read_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+    version: impl Fn(&T) -> u32,
+) -> Result<Option<T>> {
+    let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::io(&path, e)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, e)),
     };
-    let file: WatchesFile = serde_json::from_str(&text).map_err(|e| Error::Parse {
-        path: path.clone(),
+    let value: T = serde_json::from_str(&text).map_err(|e| Error::Parse {
+        path: path.to_path_buf(),
         line: e.line(),
-        reason: format!("not a watches file ({e})"),
+        reason: format!("not {what} ({e})"),
     })?;
-    if file.version > FORMAT {
+    let v = version(&value);
+    if v > FORMAT {
         return Err(Error::BadFile {
-            path,
-            reason: format!(
-                "written by a newer Gazette (format {}; this one reads {FORMAT})",
-                file.version
-            ),
+            path: path.to_path_buf(),
+            reason: format!("written by a newer Gazette (format {v}; this one reads {FORMAT})"),
         });
     }
-    Ok(file.watches)
+    Ok(Some(value))
 }
 
 fn save(index: &Path, watches: &[Watch]) -> Result<()> {
@@ -213,14 +225,19 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub(crate) fn lock(index: &Path) -> Result<File> {
     std::fs::create_dir_all(index).map_err(|e| Error::io(index, e))?;
     let path = index.join(LOCK_FILE);
-    let file = File::options()
+    let file = lock_file(&path)?;
+    file.lock().map_err(|e| Error::io(&path, e))?;
+    Ok(file)
+}
+
+/// Opens (creating) a lock file, not locked yet: the job's and the watches'.
+pub(crate) fn lock_file(path: &Path) -> Result<File> {
+    File::options()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    file.lock().map_err(|e| Error::io(&path, e))?;
-    Ok(file)
+        .open(path)
+        .map_err(|e| Error::io(path, e))
 }
 
 /// What adding watches did.
