@@ -258,10 +258,10 @@ fn run_locked(
     };
     let given: Vec<String> = opts.roots.iter().map(|r| roots.key(&cwd, r)).collect();
     // Numbered above every job the index, its watches and its alerts have seen.
+    // (The commit read above, else — an index this Gazette cannot open — its payload.)
     let job = info
         .as_ref()
-        .map_or(0, |i| i.job)
-        .max(index::last_job(path))
+        .map_or_else(|| index::last_job(path), |i| i.job)
         .max(crate::watch::highest_job(path))
         + 1;
     let mut report = IndexReport {

@@ -146,16 +146,22 @@ impl Previous {
                 // The same id: unchanged when some copy has the same text, else edited.
                 let term = Term::from_field_text(fields.id, id);
                 let mut edited: Option<u64> = None;
+                let mut same: Option<Version> = None;
                 for s in segments {
-                    for doc in alive_docs(&s.ids, &term, s.alive.as_ref()) {
+                    each_alive(&s.ids, &term, s.alive.as_ref(), &mut |doc| {
                         let first_job = s.first_job.first(doc).unwrap_or(0);
                         if s.digest.first(doc) == Some(digest) {
-                            return Version {
+                            same = Some(Version {
                                 job: s.job.first(doc).unwrap_or(0),
                                 first_job,
-                            };
+                            });
+                            return false;
                         }
                         edited = Some(edited.map_or(first_job, |e| e.min(first_job)));
+                        true
+                    });
+                    if let Some(v) = same {
+                        return v;
                     }
                 }
                 if let Some(first_job) = edited {
@@ -177,24 +183,24 @@ impl Previous {
     }
 }
 
-/// The live documents of one segment holding `term`.
-fn alive_docs(
+/// Calls `f` with each live document of one segment holding `term`, until it returns
+/// false.
+fn each_alive(
     inverted: &InvertedIndexReader,
     term: &Term,
     alive: Option<&tantivy::fastfield::AliveBitSet>,
-) -> Vec<tantivy::DocId> {
-    let mut out = Vec::new();
+    f: &mut dyn FnMut(tantivy::DocId) -> bool,
+) {
     let Ok(Some(mut postings)) = inverted.read_postings(term, IndexRecordOption::Basic) else {
-        return out;
+        return;
     };
     let mut doc = postings.doc();
     while doc != TERMINATED {
-        if alive.is_none_or(|a| a.is_alive(doc)) {
-            out.push(doc);
+        if alive.is_none_or(|a| a.is_alive(doc)) && !f(doc) {
+            return;
         }
         doc = postings.advance();
     }
-    out
 }
 
 fn first_alive(
@@ -202,7 +208,12 @@ fn first_alive(
     term: &Term,
     alive: Option<&tantivy::fastfield::AliveBitSet>,
 ) -> Option<tantivy::DocId> {
-    alive_docs(inverted, term, alive).into_iter().next()
+    let mut first = None;
+    each_alive(inverted, term, alive, &mut |d| {
+        first = Some(d);
+        false
+    });
+    first
 }
 
 /// The documents of jobs after `after` up to `through`, as a query clause.

@@ -132,6 +132,9 @@ pub fn export(gi: &GazetteIndex, opts: &EngineOptions) -> Result<Written> {
             &charset,
             suffix,
         );
+        // The node's tables, log and pid file go in its own folder.
+        let node = dir.join(format!("node-{shard}{suffix}"));
+        std::fs::create_dir_all(&node).map_err(|e| Error::io(&node, e))?;
         let path = dir.join(format!("node-{shard}{suffix}.conf"));
         super::write(&path, conf)?;
         written.files.push(path);
@@ -291,6 +294,5 @@ fn node_config(
         qlog = node.join("query.log").display(),
         pid = node.join("searchd.pid").display(),
     );
-    let _ = std::fs::create_dir_all(&node);
     c
 }

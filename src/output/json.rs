@@ -19,13 +19,8 @@ struct PassageRecord<'a> {
     rank: usize,
     score: f32,
     article: ArticleRecord<'a>,
-    /// `body` or `title`: the field `text`, `start` and `end` refer to.
-    field: &'static str,
-    text: &'a str,
-    start: usize,
-    end: usize,
-    matches: Vec<MatchRecord<'a>>,
-    entities: Vec<EntityRecord<'a>>,
+    #[serde(flatten)]
+    span: SpanRecord<'a>,
     similar: Vec<ArticleRecord<'a>>,
     same_story_as: Option<&'a str>,
     /// `gazette batch`: the entry that found the passage, and the spellings its
@@ -34,6 +29,31 @@ struct PassageRecord<'a> {
     label: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     spellings: Option<Vec<&'a str>>,
+}
+
+/// A passage's text and marks, in passage and alert records.
+#[derive(Serialize)]
+struct SpanRecord<'a> {
+    /// `body` or `title`: the field `text`, `start` and `end` refer to.
+    field: &'static str,
+    text: &'a str,
+    start: usize,
+    end: usize,
+    matches: Vec<MatchRecord<'a>>,
+    entities: Vec<EntityRecord<'a>>,
+}
+
+impl<'a> SpanRecord<'a> {
+    fn of(table: &'a AliasTable, hit: &'a Hit) -> Self {
+        SpanRecord {
+            field: hit.field.as_str(),
+            text: &hit.text,
+            start: hit.start,
+            end: hit.end,
+            matches: match_records(hit),
+            entities: entity_records(table, hit),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -153,19 +173,13 @@ impl<W: Write> JsonPrinter<W> {
 impl<W: Write> Printer for JsonPrinter<W> {
     fn hit(&mut self, hit: &Hit) -> io::Result<()> {
         let a = &hit.article;
-        let text = hit.text.as_str();
         let table = self.table.clone();
         let record = PassageRecord {
             kind: "passage",
             rank: hit.rank,
             score: hit.score,
             article: ArticleRecord::of(a),
-            field: hit.field.as_str(),
-            text,
-            start: hit.start,
-            end: hit.end,
-            matches: match_records(hit),
-            entities: entity_records(&table, hit),
+            span: SpanRecord::of(&table, hit),
             similar: hit.similar.iter().map(|a| ArticleRecord::of(a)).collect(),
             same_story_as: hit.same_story_as.as_ref().map(|a| a.id.as_str()),
             label: self.label.as_deref(),
@@ -245,12 +259,8 @@ struct AlertRecord<'a> {
 struct AlertPassageRecord<'a> {
     rank: usize,
     score: f32,
-    field: &'static str,
-    text: &'a str,
-    start: usize,
-    end: usize,
-    matches: Vec<MatchRecord<'a>>,
-    entities: Vec<EntityRecord<'a>>,
+    #[serde(flatten)]
+    span: SpanRecord<'a>,
     spellings: Vec<&'a str>,
 }
 
@@ -272,12 +282,7 @@ pub fn write_alert<W: Write>(
             .map(|h| AlertPassageRecord {
                 rank: h.rank,
                 score: h.score,
-                field: h.field.as_str(),
-                text: &h.text,
-                start: h.start,
-                end: h.end,
-                matches: match_records(h),
-                entities: entity_records(table, h),
+                span: SpanRecord::of(table, h),
                 spellings: spellings(h),
             })
             .collect(),
