@@ -194,6 +194,20 @@ fn main() {
         print_engine(&[(0, engine_bench(Path::new(&argv[1]), &work))]);
         return;
     }
+    if argv.first().map(String::as_str) == Some("daily") {
+        // `bench daily INDEX NEWS.jsonl DAYS [WORK]`: DAYS daily jobs appended to INDEX
+        // in place (it is too big to copy at 100×), then an unchanged re-run.
+        if argv.len() < 4 {
+            die("usage: bench daily INDEX NEWS.jsonl DAYS [WORK]");
+        }
+        let days = argv[3].parse().unwrap_or_else(|_| die("DAYS is a number"));
+        let work = argv
+            .get(4)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("target/bench/daily"));
+        daily_bench(Path::new(&argv[1]), Path::new(&argv[2]), days, &work);
+        return;
+    }
     if argv.first().map(String::as_str) == Some("profile-queries") {
         // For a profiler: `bench profile-queries INDEX [REPS [NAME]]` runs the query set
         // (or the queries whose name contains NAME) only.
@@ -204,11 +218,20 @@ fn main() {
             .filter(|q| q.name.contains(only))
             .copied()
             .collect();
-        for (q, (s, _)) in queries
+        let dir = Path::new(&argv[1]);
+        let floors = rank_only(dir, reps, &queries);
+        for ((q, (s, n)), f) in queries
             .iter()
-            .zip(in_process(Path::new(&argv[1]), reps, &queries))
+            .zip(in_process(dir, reps, &queries))
+            .zip(floors)
         {
-            println!("{}: p50 {} p95 {}", q.name, ms(s.p50), ms(s.p95));
+            println!(
+                "{}: p50 {} p95 {} ({n} articles; the query alone, tantivy's top 10 and count: p50 {})",
+                q.name,
+                ms(s.p50),
+                ms(s.p95),
+                ms(f.p50)
+            );
         }
         return;
     }
@@ -732,6 +755,34 @@ fn in_process(dir: &Path, reps: usize, queries: &[Query]) -> Vec<(Stats, u64)> {
                 total = results.total_articles as u64;
             }
             (stats(times), total)
+        })
+        .collect()
+}
+
+/// Each query's matching alone (`search::rank_only`: tantivy's top 10 and count over
+/// the same query, no passages): the floor of `in_process`.
+fn rank_only(dir: &Path, reps: usize, queries: &[Query]) -> Vec<Stats> {
+    let table = AliasTable::builtin();
+    let gi = GazetteIndex::open(dir, table).unwrap_or_else(|e| die(&format!("{e:#}")));
+    queries
+        .iter()
+        .map(|q| {
+            let opts = SearchOptions {
+                query: q.query.to_string(),
+                filters: (q.filters)(),
+                fuzzy: q.fuzzy,
+                ..SearchOptions::default()
+            };
+            let mut times = Vec::with_capacity(reps);
+            for i in 0..reps + 5 {
+                let t = Instant::now();
+                let n = search::rank_only(&gi, &opts).unwrap_or_else(|e| die(&format!("{e:#}")));
+                std::hint::black_box(n);
+                if i >= 5 {
+                    times.push(t.elapsed());
+                }
+            }
+            stats(times)
         })
         .collect()
 }
@@ -1348,4 +1399,128 @@ fn print_engine(rows: &[(usize, Vec<EngineRow>)]) {
             );
         }
     }
+}
+
+/// Daily jobs on a big archive (issue #19): each day a job adds a new file of 1% of the
+/// archive's articles (`NEWS` under new ids `dK-…`, titles changed so that their text is
+/// new) to INDEX, while another thread searches (`Kiev`, `market`, `"interest rates"`,
+/// one after the other, the reader reloading as jobs commit). Printed per day: the job's
+/// time and share of the index's full build (`FULL_SECS`, if set), the segment count
+/// after it, and search p50/p95 during the job beside the same searches before any job.
+/// Then the whole archive is indexed again, unchanged (every recorded root).
+fn daily_bench(index: &Path, news: &Path, days: usize, work: &Path) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    fs::create_dir_all(work).unwrap_or_else(|e| die(&format!("{}: {e}", work.display())));
+    let table = AliasTable::builtin();
+    let full: Option<f64> = std::env::var("FULL_SECS").ok().and_then(|v| v.parse().ok());
+    let gi = GazetteIndex::open(index, table.clone()).unwrap_or_else(|e| die(&format!("{e:#}")));
+    let articles = gi
+        .searcher()
+        .map(|s| s.num_docs() as usize)
+        .unwrap_or_else(|e| die(&format!("{e:#}")));
+    let per_day = (articles / 100).max(1);
+    let queries = ["Kiev", "market", "\"interest rates\""];
+    let search_once = |gi: &GazetteIndex, q: &str| -> Duration {
+        let t = Instant::now();
+        let o = SearchOptions {
+            query: q.to_string(),
+            ..SearchOptions::default()
+        };
+        std::hint::black_box(search::search(gi, &o).map(|r| r.hits.len()).ok());
+        t.elapsed()
+    };
+    // Searches with no job running, as the reference.
+    let quiet: Vec<Duration> = (0..30)
+        .map(|i| search_once(&gi, queries[i % queries.len()]))
+        .collect();
+    let quiet = stats(quiet);
+    println!(
+        "{articles} articles, {} segments; each day adds {per_day}; searches with no job: p50 {} p95 {}",
+        gi.searcher().map(|s| s.segment_readers().len()).unwrap_or(0),
+        ms(quiet.p50),
+        ms(quiet.p95)
+    );
+    println!("\n| day | job | of a full build | articles after | segments after | search p50 / p95 during the job |");
+    println!("|---|---|---|---|---|---|");
+    let source: Vec<String> = BufReader::new(
+        File::open(news).unwrap_or_else(|e| die(&format!("{}: {e}", news.display()))),
+    )
+    .lines()
+    .map_while(Result::ok)
+    .filter(|l| !l.trim().is_empty())
+    .collect();
+    let mut roots = Vec::new();
+    for day in 1..=days {
+        let file = work.join(format!("day-{day:02}.jsonl"));
+        let mut out = BufWriter::new(File::create(&file).expect("writable"));
+        for (i, l) in source.iter().cycle().take(per_day).enumerate() {
+            let mut v: serde_json::Value = serde_json::from_str(l).expect("news is JSON");
+            v["id"] = serde_json::json!(format!("d{day}-{i}"));
+            let title = v["title"].as_str().unwrap_or("").to_string();
+            v["title"] = serde_json::json!(format!("Day {day}: {title}"));
+            writeln!(out, "{v}").expect("writable");
+        }
+        drop(out);
+        roots.push(file.clone());
+        let running = Arc::new(AtomicBool::new(true));
+        let during = std::thread::scope(|scope| {
+            let r = running.clone();
+            let gi = &gi;
+            let searcher = scope.spawn(move || {
+                let mut times = Vec::new();
+                let mut i = 0;
+                while r.load(Ordering::Relaxed) {
+                    times.push(search_once(gi, queries[i % queries.len()]));
+                    i += 1;
+                }
+                times
+            });
+            let t = Instant::now();
+            let opts = gazette::job::IndexOptions {
+                roots: vec![file.clone()],
+                threads: THREADS,
+                memory: MEMORY_MB * 1_000_000,
+                ..Default::default()
+            };
+            let report = gazette::job::run(index, table.clone(), &opts, &|_| {})
+                .unwrap_or_else(|e| die(&format!("{e:#}")));
+            let secs = t.elapsed().as_secs_f64();
+            running.store(false, Ordering::Relaxed);
+            (report, secs, searcher.join().expect("search thread"))
+        });
+        let (report, secs, times) = during;
+        let segments = GazetteIndex::open(index, table.clone())
+            .and_then(|g| g.searcher())
+            .map(|s| s.segment_readers().len())
+            .unwrap_or(0);
+        let searched = if times.is_empty() {
+            "none ran".to_string()
+        } else {
+            let s = stats(times);
+            format!("{} / {}", ms(s.p50), ms(s.p95))
+        };
+        println!(
+            "| {day} | {secs:.1} s | {} | {} | {segments} | {searched} |",
+            full.map_or("".to_string(), |f| format!("{:.1}%", 100.0 * secs / f)),
+            report.total_articles
+        );
+    }
+    // Every recorded root again, nothing changed.
+    let t = Instant::now();
+    let opts = gazette::job::IndexOptions {
+        roots: Vec::new(),
+        threads: THREADS,
+        memory: MEMORY_MB * 1_000_000,
+        ..Default::default()
+    };
+    let report =
+        gazette::job::run(index, table, &opts, &|_| {}).unwrap_or_else(|e| die(&format!("{e:#}")));
+    println!(
+        "\nunchanged re-run of the whole archive ({} daily files and what it held before): {:.2} s ({} unchanged, {} added)",
+        roots.len(),
+        t.elapsed().as_secs_f64(),
+        report.unchanged,
+        report.added
+    );
 }

@@ -22,7 +22,7 @@ use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -82,6 +82,10 @@ pub struct Fields {
     pub job: Field,
     pub first_job: Field,
     pub digest: Field,
+    /// A 64-bit key of the near-duplicate signature (`Signature::key`; 0: none): a
+    /// search folds a copy whose key equals a better-ranked article's from this column,
+    /// without reading the copy's stored document.
+    pub story: Field,
 }
 
 /// The field names users may write in queries, with the field they address.
@@ -139,6 +143,7 @@ impl Fields {
             job: b.add_u64_field("job", INDEXED | FAST),
             first_job: b.add_u64_field("first_job", FAST),
             digest: b.add_u64_field("digest", INDEXED | FAST),
+            story: b.add_u64_field("story", FAST),
         };
         (b.build(), fields)
     }
@@ -594,9 +599,11 @@ impl DocBuilder {
         if let Some(l) = article.line {
             doc.add_u64(f.line, l as u64);
         }
-        if let Some(sig) = signature {
+        if let Some(sig) = &signature {
             doc.add_bytes(f.minhash, &sig.to_bytes());
         }
+        let story = signature.as_ref().filter(|s| s.folds_by_key());
+        doc.add_u64(f.story, story.map_or(0, similar::Signature::key));
         for key in ner::index_terms(title_names.iter().chain(&body_names)) {
             doc.add_text(f.names, key);
         }

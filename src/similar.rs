@@ -145,6 +145,19 @@ impl Signature {
         }
     }
 
+    /// A 64-bit key of the whole set, never 0 (which stands for no signature): equal
+    /// keys are equal sets, for all practical purposes, and equal sets are the same story
+    /// when they hold [`MIN_SHARED`] terms or more (see [`Signature::folds_by_key`]).
+    pub fn key(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.to_bytes()).max(1)
+    }
+
+    /// Whether an article with this signature is the same story as any other with the
+    /// same key (Jaccard 1 needs [`MIN_SHARED`] terms, as [`Signature::similarity`]).
+    pub fn folds_by_key(&self) -> bool {
+        self.0.len() >= MIN_SHARED
+    }
+
     pub fn to_bytes(&self) -> Vec<u8> {
         self.0.iter().flat_map(|v| v.to_le_bytes()).collect()
     }
@@ -168,6 +181,20 @@ mod tests {
 
     fn terms(words: &[&str]) -> Vec<String> {
         words.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn keys_are_equal_for_equal_sets_and_never_zero() {
+        let a = Signature::of(&terms(&["Kyiv", "Zelensky", "270"])).unwrap();
+        let b = Signature::of(&terms(&["270", "Zelensky", "Kyiv", "Kyiv"])).unwrap();
+        let c = Signature::of(&terms(&["Kyiv", "Zelensky", "271"])).unwrap();
+        assert_eq!(a.key(), b.key());
+        assert_ne!(a.key(), c.key());
+        assert_ne!(a.key(), 0);
+        assert!(a.folds_by_key());
+        assert!(!Signature::of(&terms(&["Kyiv", "Zelensky"]))
+            .unwrap()
+            .folds_by_key());
     }
 
     #[test]

@@ -426,3 +426,50 @@ fn equal_scores_are_ordered_by_article_id() {
         .collect();
     assert_eq!(ids, ["a", "b", "c"]);
 }
+
+/// A wire story copied word for word by five outlets is one entry whose "+N similar"
+/// line counts every copy and names as many as `--similar` asks (copies with one
+/// signature fold by its key, without their documents being read).
+#[test]
+fn wire_copies_fold_into_one_entry_naming_as_many_as_asked() {
+    let d = Dir::new();
+    let body = "Farmers in Tigray Region harvested sorghum again after the Addis Ababa \
+                talks, the World Food Programme said on Monday, citing 120,000 tonnes.";
+    let lines: String = ["Reuters", "AP", "AFP", "DPA", "EFE"]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{{\"id\": \"w{i}\", \"title\": \"Tigray sorghum harvest resumes\", \
+                 \"date\": \"2024-05-0{}\", \"source\": \"{s}\", \"body\": \"{body}\"}}\n",
+                i + 1
+            )
+        })
+        .collect();
+    d.write("news/wire.jsonl", lines);
+    let out = d.run(&["index", "-q", "--index", "idx", "news"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let search = |extra: &[&str]| {
+        let mut args = vec!["search", "--index", "idx", "--color", "never", "sorghum"];
+        args.extend_from_slice(extra);
+        let text = stdout(&d.run(&args));
+        let similar: Vec<String> = text
+            .lines()
+            .filter(|l| l.contains("similar"))
+            .map(|l| l.trim().to_string())
+            .collect();
+        (text, similar)
+    };
+    let (text, similar) = search(&[]);
+    assert_eq!(text.matches(" 1. ").count(), 1, "{text}");
+    assert_eq!(similar.len(), 1, "{text}");
+    assert!(similar[0].starts_with("+4 similar: "), "{text}");
+    assert_eq!(similar[0].matches(" (2024-05-0").count(), 4, "{text}");
+    let (text, similar) = search(&["--similar", "2"]);
+    assert_eq!(similar.len(), 1, "{text}");
+    assert!(similar[0].starts_with("+4 similar: "), "{text}");
+    assert!(similar[0].ends_with(", 2 more"), "{text}");
+    assert_eq!(similar[0].matches(" (2024-05-0").count(), 2, "{text}");
+    let (text, similar) = search(&["--similar", "0"]);
+    assert_eq!(similar, ["+4 similar"], "{text}");
+}

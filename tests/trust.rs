@@ -464,6 +464,7 @@ fn every_matching_article_is_shown_and_pages_lose_nothing() {
                 let mut o = base.clone();
                 o.limit = 100_000;
                 o.group = group;
+                o.similar_listed = usize::MAX;
                 o.passages.per_article = per_article;
                 search::search(&gi, &o).unwrap()
             };

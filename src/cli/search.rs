@@ -52,6 +52,10 @@ pub struct SearchArgs {
     /// List articles that tell the same story separately instead of as "+N similar".
     #[arg(long)]
     pub no_group: bool,
+    /// Name at most N of the articles folded into a story's "+N similar" line (all are
+    /// counted).
+    #[arg(long, value_name = "N", default_value_t = search::DEFAULT_SIMILAR_LISTED)]
+    pub similar: usize,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -127,6 +131,7 @@ pub(super) fn run(
         } else {
             Grouping::Fold
         },
+        similar_listed: args.similar,
         ..args.filters.options(args.query.join(" "))?
     };
     let gi = open_for_search(cli, table.clone())?;

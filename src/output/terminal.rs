@@ -172,8 +172,8 @@ impl<W: WriteColor> Printer for TerminalPrinter<W> {
         write!(self.out, "    ")?;
         self.styled(&dim, &meta.join(" · "))?;
         writeln!(self.out)?;
-        if !hit.similar.is_empty() {
-            let others: Vec<String> = hit
+        if hit.similar_total > 0 {
+            let mut others: Vec<String> = hit
                 .similar
                 .iter()
                 .map(|a| match (&a.source, &a.date) {
@@ -182,11 +182,17 @@ impl<W: WriteColor> Printer for TerminalPrinter<W> {
                     (None, _) => a.path.clone(),
                 })
                 .collect();
+            let unnamed = hit.similar_total.saturating_sub(others.len());
+            if unnamed > 0 && !others.is_empty() {
+                others.push(format!("{unnamed} more"));
+            }
+            let line = if others.is_empty() {
+                format!("+{} similar", hit.similar_total)
+            } else {
+                format!("+{} similar: {}", hit.similar_total, others.join(", "))
+            };
             write!(self.out, "    ")?;
-            self.styled(
-                &dim,
-                &format!("+{} similar: {}", others.len(), others.join(", ")),
-            )?;
+            self.styled(&dim, &line)?;
             writeln!(self.out)?;
         }
         write!(self.out, "    ")?;

@@ -41,6 +41,9 @@ const FIRST_FETCH: usize = 200;
 /// best passage of an article (see `search`).
 const LOOKAHEAD: usize = 5;
 
+/// How many folded articles a hit lists unless asked otherwise (`--similar`).
+pub const DEFAULT_SIMILAR_LISTED: usize = 10;
+
 /// Title matches count this much more than body matches.
 pub const TITLE_BOOST: f32 = 2.0;
 /// How much of the article's own score a passage inherits.
@@ -99,6 +102,10 @@ pub struct SearchOptions {
     pub sort: Sort,
     /// What to do with articles that tell the same story as a better-ranked one.
     pub group: Grouping,
+    /// How many of a story's folded articles a hit lists (`Grouping::Fold`; all are
+    /// counted): a wire story copied by a hundred outlets is one line, not a hundred
+    /// documents read.
+    pub similar_listed: usize,
 }
 
 impl Default for SearchOptions {
@@ -113,6 +120,7 @@ impl Default for SearchOptions {
             filters: Filters::default(),
             sort: Sort::Relevance,
             group: Grouping::Fold,
+            similar_listed: DEFAULT_SIMILAR_LISTED,
         }
     }
 }
@@ -150,8 +158,11 @@ pub struct Hit {
     pub matches: Vec<Mark>,
     pub entities: Vec<Mark>,
     /// Other articles telling the same story (best first); on the first passage of the
-    /// best-ranked article of a story.
+    /// best-ranked article of a story. With `Grouping::Fold`, the first
+    /// `SearchOptions::similar_listed` of them.
     pub similar: Vec<Arc<ArticleMeta>>,
+    /// How many articles tell the same story (`similar` may list fewer).
+    pub similar_total: usize,
     /// The better-ranked article this one tells the same story as (`Grouping::Annotate`).
     pub same_story_as: Option<Arc<ArticleMeta>>,
 }
@@ -214,9 +225,14 @@ pub(crate) fn search_prepared(
     let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
     let mut dates: HashMap<String, Option<i64>> = HashMap::new();
     let mut cutter = Cutter::new(gi, searcher, &prepared.ast, opts);
-    // Folding: the articles cut so far with their signatures, and what folds into them.
+    // Folding: the articles cut so far with their signatures, and what folds into them
+    // (listed by address: only the page's hits read the ones they list).
     let mut leaders: Vec<(String, Signature)> = Vec::new();
-    let mut folded: HashMap<String, Vec<Arc<ArticleMeta>>> = HashMap::new();
+    let mut folded: HashMap<String, Vec<tantivy::DocAddress>> = HashMap::new();
+    // The leader of every story key seen (see `similar::Signature::key`): a copy with
+    // the key of an article already compared folds without its document being read.
+    let mut by_key: HashMap<u64, usize> = HashMap::new();
+    let mut keys = StoryKeys::new(searcher);
     // The answer is emitted one passage at a time: the best passage among those of the
     // first LOOKAHEAD + k + 1 articles (in the order of their own scores, folded repeats
     // not counted) not emitted yet is the passage at rank k + 1. A strong passage of a
@@ -261,7 +277,13 @@ pub(crate) fn search_prepared(
                     exhausted = true;
                     break;
                 }
-                limit *= 4;
+                // Each fetch runs the whole query again: ask for as many as the
+                // folding seen so far says the page needs (a hundred copies of every
+                // story took three runs of four times as many), and at least four
+                // times as many.
+                let per_cut = next as f64 / cut.max(1) as f64;
+                let needed = (per_cut * (LOOKAHEAD + want + 1) as f64 * 1.25) as usize;
+                limit = needed.max(limit * 4);
                 top = fetch(limit)?.0;
                 if next == top.len() {
                     exhausted = true;
@@ -270,6 +292,15 @@ pub(crate) fn search_prepared(
             }
             let (score, addr) = top[next];
             next += 1;
+            let key = if opts.group == Grouping::Fold {
+                keys.get(addr)
+            } else {
+                0
+            };
+            if let Some(&l) = by_key.get(&key).filter(|_| key != 0) {
+                folded.entry(leaders[l].0.clone()).or_default().push(addr);
+                continue;
+            }
             let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
             let meta = Arc::new(meta_of(&gi.fields, &doc));
             signatures.insert(
@@ -295,10 +326,16 @@ pub(crate) fn search_prepared(
                     })
                 });
                 if let Some(l) = leader {
-                    folded.entry(leaders[l].0.clone()).or_default().push(meta);
+                    if key != 0 {
+                        by_key.insert(key, l);
+                    }
+                    folded.entry(leaders[l].0.clone()).or_default().push(addr);
                     continue;
                 }
                 if let Some(sig) = sig {
+                    if key != 0 {
+                        by_key.insert(key, leaders.len());
+                    }
                     leaders.push((meta.id.clone(), sig.clone()));
                 }
             }
@@ -316,11 +353,25 @@ pub(crate) fn search_prepared(
     }
     cutter.finish();
     match opts.group {
-        // The best passage of each article lists the articles folded into it.
+        // The best passage of each article lists the articles folded into it, read
+        // only when that passage is on the page asked for.
         Grouping::Fold => {
-            for hit in &mut all {
-                if let Some(members) = folded.remove(&hit.article.id) {
-                    hit.similar = members;
+            let page = opts.offset..opts.offset.saturating_add(opts.limit);
+            for (i, hit) in all.iter_mut().enumerate() {
+                let Some(members) = folded.remove(&hit.article.id) else {
+                    continue;
+                };
+                hit.similar_total = members.len();
+                if page.contains(&i) {
+                    hit.similar = members
+                        .into_iter()
+                        .take(opts.similar_listed)
+                        .map(|addr| {
+                            let doc: TantivyDocument =
+                                searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
+                            Ok(Arc::new(meta_of(&gi.fields, &doc)))
+                        })
+                        .collect::<Result<_>>()?;
                 }
             }
         }
@@ -344,6 +395,36 @@ pub(crate) fn search_prepared(
         suggestions,
         elapsed: start.elapsed(),
     })
+}
+
+/// The story keys of the index's articles, read from their column segment by segment
+/// as needed (0 where a segment lacks the column).
+struct StoryKeys<'a> {
+    searcher: &'a Searcher,
+    columns: Vec<Option<Option<tantivy::columnar::Column<u64>>>>,
+}
+
+impl<'a> StoryKeys<'a> {
+    fn new(searcher: &'a Searcher) -> Self {
+        StoryKeys {
+            searcher,
+            columns: vec![None; searcher.segment_readers().len()],
+        }
+    }
+
+    fn get(&mut self, addr: tantivy::DocAddress) -> u64 {
+        let seg = addr.segment_ord as usize;
+        let column = self.columns[seg].get_or_insert_with(|| {
+            self.searcher.segment_readers()[seg]
+                .fast_fields()
+                .u64("story")
+                .ok()
+        });
+        column
+            .as_ref()
+            .and_then(|c| c.first(addr.doc_id))
+            .unwrap_or(0)
+    }
 }
 
 /// The passages cut from one article as hits (unranked), each scored by its own score
@@ -378,6 +459,7 @@ pub(crate) fn hits_of(
                 matches: p.matches.iter().map(rel).collect(),
                 entities: c.entities,
                 similar: Vec::new(),
+                similar_total: 0,
                 same_story_as: None,
             }
         })
@@ -414,6 +496,24 @@ fn suggest(
     } else {
         Vec::new()
     })
+}
+
+/// The query of `opts` run with tantivy's own collectors alone (the best `opts.limit`
+/// articles by score, and the count): no passages, folding or printing. What a search
+/// cannot go below, for the benchmarks; returns the count.
+pub fn rank_only(gi: &GazetteIndex, opts: &SearchOptions) -> Result<usize> {
+    let searcher = gi.searcher()?;
+    let prepared = prepare(gi, &searcher, opts)?;
+    let (_, total) = prepared
+        .search(
+            &searcher,
+            (
+                TopDocs::with_limit(opts.limit.max(1)).order_by_score(),
+                Count,
+            ),
+        )
+        .map_err(|e| Error::index(&gi.path, e))?;
+    Ok(total)
 }
 
 /// The ids of every article a search with `opts` matches (alias-aware unless
@@ -469,6 +569,7 @@ fn annotate_similar(hits: Vec<Hit>, signatures: &HashMap<String, Option<Signatur
         match leader {
             Some(&(_, at)) => {
                 out[at].similar.push(hit.article.clone());
+                out[at].similar_total += 1;
                 leader_of.insert(id, Some(at));
                 let leader = out[at].article.clone();
                 out.push(Hit {
