@@ -195,17 +195,22 @@ fn main() {
         return;
     }
     if argv.first().map(String::as_str) == Some("daily") {
-        // `bench daily INDEX NEWS.jsonl DAYS [WORK]`: DAYS daily jobs appended to INDEX
-        // in place (it is too big to copy at 100×), then an unchanged re-run.
+        // `bench daily INDEX NEWS.jsonl DAYS [FULL_SECS]`: DAYS daily jobs appended to
+        // INDEX in place (it is too big to copy at 100×), then an unchanged re-run;
+        // FULL_SECS, the index's full build time, for the jobs' share of it.
         if argv.len() < 4 {
-            die("usage: bench daily INDEX NEWS.jsonl DAYS [WORK]");
+            die("usage: bench daily INDEX NEWS.jsonl DAYS [FULL_SECS]");
         }
         let days = argv[3].parse().unwrap_or_else(|_| die("DAYS is a number"));
-        let work = argv
-            .get(4)
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("target/bench/daily"));
-        daily_bench(Path::new(&argv[1]), Path::new(&argv[2]), days, &work);
+        let full = argv.get(4).and_then(|v| v.parse().ok());
+        daily_bench(
+            Path::new(&argv[1]),
+            Path::new(&argv[2]),
+            days,
+            &PathBuf::from("target/bench/daily"),
+            full,
+            Path::new("target/release/gazette"),
+        );
         return;
     }
     if argv.first().map(String::as_str) == Some("profile-queries") {
@@ -456,6 +461,20 @@ fn run(args: &Args) {
         })
         .collect();
     print_engine(&engine_rows);
+
+    // Last, as it grows the largest index in place: thirty daily jobs.
+    if let (Some(c), Some((_, _, g))) = (corpora.last().filter(|c| c.scale > 1), scale_rows.last())
+    {
+        println!("\n## Daily jobs ({}×)\n", c.scale);
+        daily_bench(
+            &index_dir(args, c, "gazette"),
+            &source,
+            30,
+            &args.work.join("daily"),
+            Some(g.secs),
+            &args.gazette,
+        );
+    }
 
     if scale_rows.len() > 1 {
         let (s1, b1, g1) = &scale_rows[0];
@@ -1401,19 +1420,27 @@ fn print_engine(rows: &[(usize, Vec<EngineRow>)]) {
     }
 }
 
-/// Daily jobs on a big archive (issue #19): each day a job adds a new file of 1% of the
+/// Daily jobs on a big archive (issue #19): each day a `gazette index` process (under
+/// `nice -n $NICE` when set, as a cron line may run it) adds a new file of 1% of the
 /// archive's articles (`NEWS` under new ids `dK-…`, titles changed so that their text is
-/// new) to INDEX, while another thread searches (`Kiev`, `market`, `"interest rates"`,
-/// one after the other, the reader reloading as jobs commit). Printed per day: the job's
-/// time and share of the index's full build (`FULL_SECS`, if set), the segment count
-/// after it, and search p50/p95 during the job beside the same searches before any job.
+/// new) to INDEX, while a thread searches (`Kiev`, `market`, `"interest rates"`, one
+/// after the other, each opening the index afresh as a `gazette search` process would).
+/// Printed per day: the job's time and share of the full build (`full`, seconds), the
+/// segment count after it, and search p50/p95 during the job beside the same searches
+/// before any job.
 /// Then the whole archive is indexed again, unchanged (every recorded root).
-fn daily_bench(index: &Path, news: &Path, days: usize, work: &Path) {
+fn daily_bench(
+    index: &Path,
+    news: &Path,
+    days: usize,
+    work: &Path,
+    full: Option<f64>,
+    gazette_bin: &Path,
+) {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     fs::create_dir_all(work).unwrap_or_else(|e| die(&format!("{}: {e}", work.display())));
     let table = AliasTable::builtin();
-    let full: Option<f64> = std::env::var("FULL_SECS").ok().and_then(|v| v.parse().ok());
     let gi = GazetteIndex::open(index, table.clone()).unwrap_or_else(|e| die(&format!("{e:#}")));
     let articles = gi
         .searcher()
@@ -1421,13 +1448,17 @@ fn daily_bench(index: &Path, news: &Path, days: usize, work: &Path) {
         .unwrap_or_else(|e| die(&format!("{e:#}")));
     let per_day = (articles / 100).max(1);
     let queries = ["Kiev", "market", "\"interest rates\""];
-    let search_once = |gi: &GazetteIndex, q: &str| -> Duration {
+    // As a `gazette search` process would: the index opened afresh (so each search
+    // sees the jobs' commits), the query run, the passages cut.
+    let search_once = |_: &GazetteIndex, q: &str| -> Duration {
         let t = Instant::now();
         let o = SearchOptions {
             query: q.to_string(),
             ..SearchOptions::default()
         };
-        std::hint::black_box(search::search(gi, &o).map(|r| r.hits.len()).ok());
+        let gi =
+            GazetteIndex::open(index, table.clone()).unwrap_or_else(|e| die(&format!("{e:#}")));
+        std::hint::black_box(search::search(&gi, &o).map(|r| r.hits.len()).ok());
         t.elapsed()
     };
     // Searches with no job running, as the reference.
@@ -1476,14 +1507,36 @@ fn daily_bench(index: &Path, news: &Path, days: usize, work: &Path) {
                 }
                 times
             });
+            // The job as cron runs it: a `gazette index` process (under `nice -n
+            // $NICE` when set).
             let t = Instant::now();
-            let opts = gazette::job::IndexOptions {
-                roots: vec![file.clone()],
-                threads: THREADS,
-                memory: MEMORY_MB * 1_000_000,
-                ..Default::default()
+            let mut cmd = match std::env::var("NICE") {
+                Ok(n) => {
+                    let mut c = Command::new("nice");
+                    c.args(["-n", &n]).arg(gazette_bin);
+                    c
+                }
+                Err(_) => Command::new(gazette_bin),
             };
-            let report = gazette::job::run(index, table.clone(), &opts, &|_| {})
+            cmd.args(["index", "-q", "--threads"])
+                .arg(THREADS.to_string())
+                .arg("--memory")
+                .arg(MEMORY_MB.to_string())
+                .arg("--index")
+                .arg(index)
+                .arg(&file);
+            let status = cmd
+                .status()
+                .unwrap_or_else(|e| die(&format!("gazette index: {e}")));
+            if !status.success() {
+                die(&format!(
+                    "gazette index on {} failed: {status}",
+                    file.display()
+                ));
+            }
+            let report = GazetteIndex::open(index, table.clone())
+                .and_then(|g| g.searcher())
+                .map(|s| s.num_docs())
                 .unwrap_or_else(|e| die(&format!("{e:#}")));
             let secs = t.elapsed().as_secs_f64();
             running.store(false, Ordering::Relaxed);
@@ -1501,9 +1554,8 @@ fn daily_bench(index: &Path, news: &Path, days: usize, work: &Path) {
             format!("{} / {}", ms(s.p50), ms(s.p95))
         };
         println!(
-            "| {day} | {secs:.1} s | {} | {} | {segments} | {searched} |",
+            "| {day} | {secs:.1} s | {} | {report} | {segments} | {searched} |",
             full.map_or("".to_string(), |f| format!("{:.1}%", 100.0 * secs / f)),
-            report.total_articles
         );
     }
     // Every recorded root again, nothing changed.

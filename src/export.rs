@@ -71,6 +71,7 @@ pub fn export(
     };
     let mut cutter = search::Cutter::new(gi, &searcher, &prepared.ast, &one);
     let mut columns: HashMap<u32, Option<tantivy::columnar::StrColumn>> = HashMap::new();
+    let mut stories = search::Stories::new(&searcher);
     let mut n = 0;
     let mut value = String::new();
     for at in docs {
@@ -126,10 +127,7 @@ pub fn export(
             passage,
             entities,
             body: with_body.then_some(body),
-            story: doc
-                .get_first(gi.fields.minhash)
-                .and_then(|v| tantivy::schema::Value::as_bytes(&v))
-                .map(<[u8]>::to_vec),
+            story: stories.signature(at).map(|s| s.to_bytes()),
         };
         if !each(record) {
             break;

@@ -22,7 +22,7 @@ use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -55,7 +55,8 @@ pub struct Fields {
     pub author: Field,
     pub captured: Field,
     pub line: Field,
-    /// Signature of the article's salient terms (see `similar`).
+    /// Signature of the article's salient terms (see `similar`), in a column: a search
+    /// folds copies by it without reading their documents.
     pub minhash: Field,
     /// Keys of the names recognised in title and body (see `ner::index_terms`), and
     /// the names themselves with their offsets (`ner::encode`).
@@ -130,7 +131,7 @@ impl Fields {
             author: b.add_text_field("author", STORED),
             captured: b.add_text_field("captured", STORED),
             line: b.add_u64_field("line", STORED),
-            minhash: b.add_bytes_field("minhash", STORED),
+            minhash: b.add_bytes_field("minhash", FAST),
             names: b.add_text_field("names", STRING),
             names_stored: b.add_bytes_field("names_stored", STORED),
             entities: b.add_text_field("entities", STRING | FAST),

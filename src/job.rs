@@ -32,9 +32,6 @@ pub const DEFAULT_ROOT: &str = "corpus";
 /// together (a source's language shows within a few hundred articles).
 const BATCH: usize = 512;
 
-/// Segments with more articles than this are not merged further (see `run`).
-const MAX_MERGE_DOCS: usize = 100_000;
-
 /// How to run an indexing job.
 #[derive(Clone, Debug)]
 pub struct IndexOptions {
@@ -378,19 +375,13 @@ fn run_locked(
         .collect();
 
     reading.store(todo.iter().map(|t| t.state.size).sum(), Ordering::Relaxed);
-    let writer: IndexWriter = gi
-        .index
-        .writer_with_num_threads(
-            indexing_threads(opts.threads),
-            // tantivy wants at least 15 MB per indexing thread.
-            opts.memory.max(15_000_000 * indexing_threads(opts.threads)),
-        )
-        .map_err(|e| Error::index(&gi.path, e))?;
-    // Merging segments takes memory in proportion to their size: capping the size of
-    // segments that are merged keeps a job's memory from growing with the corpus.
-    let mut policy = tantivy::indexer::LogMergePolicy::default();
-    policy.set_max_docs_before_merge(MAX_MERGE_DOCS);
-    writer.set_merge_policy(Box::new(CappedMerges(policy)));
+    let writer: IndexWriter = crate::merge::writer(
+        &gi.index,
+        indexing_threads(opts.threads),
+        // tantivy wants at least 15 MB per indexing thread.
+        opts.memory.max(15_000_000 * indexing_threads(opts.threads)),
+    )
+    .map_err(|e| Error::index(&gi.path, e))?;
     if rebuilt.is_some() && swap_from.is_none() {
         writer
             .delete_all_documents()
@@ -454,9 +445,7 @@ fn remove_roots(
         }
     }
     roots.roots.retain(|r| !given.contains(r));
-    let writer: IndexWriter = gi
-        .index
-        .writer_with_num_threads(1, opts.memory.min(50_000_000))
+    let writer: IndexWriter = crate::merge::writer(&gi.index, 1, opts.memory.min(50_000_000))
         .map_err(|e| Error::index(&gi.path, e))?;
     for (file, _) in before.iter() {
         // A file under a removed root stays when another root holds it too.
@@ -476,49 +465,6 @@ fn remove_roots(
         commit_and_count(writer, &gi, &roots, &fields, report.deleted > 0, job)?;
     report.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(report)
-}
-
-/// tantivy's log merge policy with a cap on what a merge makes, not only on what it
-/// takes: its candidates are split into groups of at most [`MAX_MERGE_DOCS`] articles.
-/// (Capping the inputs alone let eleven segments of 26,000 articles merge into one of
-/// 286,000: the job then mapped the whole index, 650 MB, and a search of it ran on one
-/// core instead of one per segment.)
-#[derive(Debug)]
-struct CappedMerges(tantivy::indexer::LogMergePolicy);
-
-impl tantivy::indexer::MergePolicy for CappedMerges {
-    fn compute_merge_candidates(
-        &self,
-        segments: &[tantivy::index::SegmentMeta],
-    ) -> Vec<tantivy::indexer::MergeCandidate> {
-        let docs = |id: &tantivy::index::SegmentId| {
-            segments
-                .iter()
-                .find(|m| m.id() == *id)
-                .map_or(0, |m| m.num_docs() as usize)
-        };
-        let mut out = Vec::new();
-        for candidate in self.0.compute_merge_candidates(segments) {
-            let mut group = Vec::new();
-            let mut size = 0;
-            for id in candidate.0 {
-                let n = docs(&id);
-                if size + n > MAX_MERGE_DOCS && !group.is_empty() {
-                    if group.len() > 1 {
-                        out.push(tantivy::indexer::MergeCandidate(std::mem::take(&mut group)));
-                    }
-                    group.clear();
-                    size = 0;
-                }
-                group.push(id);
-                size += n;
-            }
-            if group.len() > 1 {
-                out.push(tantivy::indexer::MergeCandidate(group));
-            }
-        }
-        out
-    }
 }
 
 /// Commits the job and counts the articles the index holds after it. When the job
@@ -544,9 +490,7 @@ fn commit_and_count(
     if changed {
         let superseded = crate::supersede::find(gi, &reader.searcher())?;
         if superseded != before {
-            let writer: IndexWriter = gi
-                .index
-                .writer_with_num_threads(1, 15_000_000)
+            let writer: IndexWriter = crate::merge::writer(&gi.index, 1, 15_000_000)
                 .map_err(|e| Error::index(&gi.path, e))?;
             index::commit(writer, gi, roots, fields, superseded, job)?;
         }

@@ -21,6 +21,7 @@ pub mod export;
 pub mod index;
 pub mod job;
 pub mod lang;
+pub mod merge;
 pub mod ner;
 pub mod output;
 pub mod passage;

@@ -5,10 +5,12 @@
 
 mod cut;
 mod query;
+mod stories;
 
 pub(crate) use cut::{stored_names, with_names, StoredNames};
 pub(crate) use cut::{Analysed, Cutter};
 pub(crate) use query::{prepare, prepare_all, query_entities, Prepared};
+pub(crate) use stories::Stories;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -232,7 +234,7 @@ pub(crate) fn search_prepared(
     // The leader of every story key seen (see `similar::Signature::key`): a copy with
     // the key of an article already compared folds without its document being read.
     let mut by_key: HashMap<u64, usize> = HashMap::new();
-    let mut keys = StoryKeys::new(searcher);
+    let mut stories = Stories::new(searcher);
     // The answer is emitted one passage at a time: the best passage among those of the
     // first LOOKAHEAD + k + 1 articles (in the order of their own scores, folded repeats
     // not counted) not emitted yet is the passage at rank k + 1. A strong passage of a
@@ -292,35 +294,19 @@ pub(crate) fn search_prepared(
             }
             let (score, addr) = top[next];
             next += 1;
-            let key = if opts.group == Grouping::Fold {
-                keys.get(addr)
-            } else {
-                0
-            };
-            if let Some(&l) = by_key.get(&key).filter(|_| key != 0) {
-                folded.entry(leaders[l].0.clone()).or_default().push(addr);
-                continue;
-            }
-            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
-            let meta = Arc::new(meta_of(&gi.fields, &doc));
-            signatures.insert(
-                meta.id.clone(),
-                doc.get_first(gi.fields.minhash)
-                    .and_then(|v| v.as_bytes())
-                    .and_then(Signature::from_bytes),
-            );
-            dates.insert(
-                meta.id.clone(),
-                doc.get_first(gi.fields.date)
-                    .and_then(|v| v.as_datetime())
-                    .map(|d| d.into_timestamp_secs()),
-            );
-            if opts.group == Grouping::Fold {
+            let (doc, meta) = if opts.group == Grouping::Fold {
                 // An article telling the story of a better-ranked one is only listed
                 // in that one's `similar`: its passages would be folded away, so they
-                // are not cut at all. (Every article cut has a passage: see `cut`.)
-                let sig = signatures[&meta.id].as_ref();
-                let leader = sig.and_then(|sig| {
+                // are not cut, nor its document read. (Every article cut has a
+                // passage: see `cut`.) Its signature comes from a column; a copy with
+                // a key already seen is not even compared.
+                let key = stories.key(addr);
+                if let Some(&l) = by_key.get(&key).filter(|_| key != 0) {
+                    folded.entry(leaders[l].0.clone()).or_default().push(addr);
+                    continue;
+                }
+                let sig = stories.signature(addr);
+                let leader = sig.as_ref().and_then(|sig| {
                     leaders.iter().position(|(_, ls): &(String, Signature)| {
                         ls.similarity(sig) >= similar::SIMILAR
                     })
@@ -332,13 +318,31 @@ pub(crate) fn search_prepared(
                     folded.entry(leaders[l].0.clone()).or_default().push(addr);
                     continue;
                 }
+                let doc: TantivyDocument =
+                    searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
+                let meta = Arc::new(meta_of(&gi.fields, &doc));
                 if let Some(sig) = sig {
                     if key != 0 {
                         by_key.insert(key, leaders.len());
                     }
-                    leaders.push((meta.id.clone(), sig.clone()));
+                    leaders.push((meta.id.clone(), sig));
                 }
-            }
+                (doc, meta)
+            } else {
+                let doc: TantivyDocument =
+                    searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
+                let meta = Arc::new(meta_of(&gi.fields, &doc));
+                if opts.group == Grouping::Annotate {
+                    signatures.insert(meta.id.clone(), stories.signature(addr));
+                }
+                (doc, meta)
+            };
+            dates.insert(
+                meta.id.clone(),
+                doc.get_first(gi.fields.date)
+                    .and_then(|v| v.as_datetime())
+                    .map(|d| d.into_timestamp_secs()),
+            );
             let title = text_of(&doc, gi.fields.title_text);
             let body = text_of(&doc, gi.fields.body_text);
             let names = stored_names(gi, &doc);
@@ -395,36 +399,6 @@ pub(crate) fn search_prepared(
         suggestions,
         elapsed: start.elapsed(),
     })
-}
-
-/// The story keys of the index's articles, read from their column segment by segment
-/// as needed (0 where a segment lacks the column).
-struct StoryKeys<'a> {
-    searcher: &'a Searcher,
-    columns: Vec<Option<Option<tantivy::columnar::Column<u64>>>>,
-}
-
-impl<'a> StoryKeys<'a> {
-    fn new(searcher: &'a Searcher) -> Self {
-        StoryKeys {
-            searcher,
-            columns: vec![None; searcher.segment_readers().len()],
-        }
-    }
-
-    fn get(&mut self, addr: tantivy::DocAddress) -> u64 {
-        let seg = addr.segment_ord as usize;
-        let column = self.columns[seg].get_or_insert_with(|| {
-            self.searcher.segment_readers()[seg]
-                .fast_fields()
-                .u64("story")
-                .ok()
-        });
-        column
-            .as_ref()
-            .and_then(|c| c.first(addr.doc_id))
-            .unwrap_or(0)
-    }
 }
 
 /// The passages cut from one article as hits (unranked), each scored by its own score
