@@ -744,6 +744,18 @@ fn stats(mut v: Vec<Duration>) -> Stats {
     }
 }
 
+impl Query {
+    /// The search options the query runs with in-process.
+    fn options(&self) -> SearchOptions {
+        SearchOptions {
+            query: self.query.to_string(),
+            filters: (self.filters)(),
+            fuzzy: self.fuzzy,
+            ..SearchOptions::default()
+        }
+    }
+}
+
 /// Each query run in this process: search, passages and highlighted printing. Returns
 /// latency and the number of matching articles.
 fn in_process(dir: &Path, reps: usize, queries: &[Query]) -> Vec<(Stats, u64)> {
@@ -752,12 +764,7 @@ fn in_process(dir: &Path, reps: usize, queries: &[Query]) -> Vec<(Stats, u64)> {
     queries
         .iter()
         .map(|q| {
-            let opts = SearchOptions {
-                query: q.query.to_string(),
-                filters: (q.filters)(),
-                fuzzy: q.fuzzy,
-                ..SearchOptions::default()
-            };
+            let opts = q.options();
             let mut times = Vec::with_capacity(reps);
             let mut total = 0;
             for i in 0..reps + 5 {
@@ -786,12 +793,7 @@ fn rank_only(dir: &Path, reps: usize, queries: &[Query]) -> Vec<Stats> {
     queries
         .iter()
         .map(|q| {
-            let opts = SearchOptions {
-                query: q.query.to_string(),
-                filters: (q.filters)(),
-                fuzzy: q.fuzzy,
-                ..SearchOptions::default()
-            };
+            let opts = q.options();
             let mut times = Vec::with_capacity(reps);
             for i in 0..reps + 5 {
                 let t = Instant::now();
