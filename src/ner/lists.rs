@@ -1,8 +1,10 @@
 //! The name lists the tagger consults: the keys ([`super::key`]) of person-name parts
 //! (rigour's 682,516 given-name and surname spellings across scripts) and of place
-//! names (GeoNames cities and regions, rigour territories), each stored as a sorted
-//! array of 32-bit key hashes and held as a hash set. `examples/ner_train.rs` makes
-//! them from `../shared/data/names/`.
+//! names (GeoNames cities and regions, rigour territories) and of organisation-name
+//! words (what spaCy and natasha mark as organisations in the shared news corpora more
+//! often than anything else), each stored as a sorted array of 32-bit key hashes and
+//! held as a hash set. `examples/ner_train.rs` makes them from `../shared/data/names/`
+//! and the silver labels.
 
 use rustc_hash::FxHashSet;
 use xxhash_rust::xxh3::xxh3_64;
@@ -10,11 +12,13 @@ use xxhash_rust::xxh3::xxh3_64;
 static PERSONS: &[u8] = include_bytes!("persons.bin");
 static PLACES: &[u8] = include_bytes!("places.bin");
 static COMMON: &[u8] = include_bytes!("common.bin");
+static ORGS: &[u8] = include_bytes!("orgs.bin");
 
-/// Two sets of key hashes, and one of lower-cased common words.
+/// Three sets of key hashes, and one of lower-cased common words.
 pub struct Lists {
     persons: FxHashSet<u32>,
     places: FxHashSet<u32>,
+    orgs: FxHashSet<u32>,
     /// Words the reference news writes in lower case at least as often as capitalised
     /// (mayor, air, said): capitalised, they are rarely a name on their own.
     common: FxHashSet<u32>,
@@ -26,6 +30,7 @@ impl Lists {
         Lists {
             persons: decode(PERSONS),
             places: decode(PLACES),
+            orgs: decode(ORGS),
             common: decode(COMMON),
         }
     }
@@ -34,6 +39,7 @@ impl Lists {
     pub fn from_keys<'k>(
         persons: impl Iterator<Item = &'k str>,
         places: impl Iterator<Item = &'k str>,
+        orgs: impl Iterator<Item = &'k str>,
         common: impl Iterator<Item = &'k str>,
     ) -> Lists {
         let set = |keys: &mut dyn Iterator<Item = &'k str>| {
@@ -42,6 +48,7 @@ impl Lists {
         Lists {
             persons: set(&mut { persons }),
             places: set(&mut { places }),
+            orgs: set(&mut { orgs }),
             common: common.map(|w| word_hash(xxh3_64(w.as_bytes()))).collect(),
         }
     }
@@ -54,17 +61,22 @@ impl Lists {
         !key.is_empty() && self.places.contains(&key_hash(key))
     }
 
+    pub fn org(&self, key: &str) -> bool {
+        !key.is_empty() && self.orgs.contains(&key_hash(key))
+    }
+
     /// Whether a lower-cased word (given as its xxh3 hash) is a common word.
     pub fn common(&self, lower_hash: u64) -> bool {
         self.common.contains(&word_hash(lower_hash))
     }
 
     /// The lists in their stored form (sorted little-endian u32), for writing out:
-    /// persons, places, common words.
-    pub fn encoded(&self) -> [Vec<u8>; 3] {
+    /// persons, places, organisations, common words.
+    pub fn encoded(&self) -> [Vec<u8>; 4] {
         [
             encode(&self.persons),
             encode(&self.places),
+            encode(&self.orgs),
             encode(&self.common),
         ]
     }

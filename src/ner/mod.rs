@@ -145,7 +145,7 @@ pub fn recognise(text: &str, lang: &str, analysed: &[Analysed]) -> Vec<Name> {
     let lists = LISTS.get_or_init(Lists::baked);
     let (words, listed) = view(text, analysed);
     let labels = model::decode(baked(), text, &words, &listed, lists, lang);
-    names_of(text, &words, &labels, lists)
+    names_of(text, &words, &labels, lists, lang)
 }
 
 /// [`recognise`] with other weights and lists (for training).
@@ -158,32 +158,54 @@ pub fn recognise_with(
     text: &str,
 ) -> Vec<Name> {
     let labels = model::decode(weights, text, words, listed, lists, lang);
-    names_of(text, words, &labels, lists)
+    names_of(text, words, &labels, lists, lang)
 }
 
-/// Whether a name of these words is kept: not a lone common word ("Mayor", "Air"
-/// capitalised at a sentence's start or in a headline).
-fn keep(words: &[Word], from: usize, to: usize, lists: &Lists) -> bool {
-    if from != to {
+/// Whether a name of these words is kept: not a common word alone ("Mayor", "Air" at
+/// a sentence's start or in a headline), nor in English common words only ("Russian
+/// President", "At Least") unless an organisation's last word ends them.
+fn keep(words: &[Word], from: usize, to: usize, lists: &Lists, latin: bool) -> bool {
+    if from != to && (!latin || lists.org(&key::word_key(words[to].text))) {
+        // Organisations' names are common words too ("Air Force", "Supreme Court").
         return true;
     }
-    let lower = words[from].text.to_lowercase();
-    !lists.common(xxhash_rust::xxh3::xxh3_64(lower.as_bytes()))
+    !(from..=to).all(|i| {
+        let lower = words[i].text.to_lowercase();
+        lists.common(xxhash_rust::xxh3::xxh3_64(lower.as_bytes()))
+    })
 }
 
-fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists) -> Vec<Name> {
+/// The kind of a name of several words whose last word mostly ends organisations'
+/// names in the silver labels ("Ukrainian Air *Force*", "Foreign *Ministry*"): an
+/// organisation, whatever the tagger said.
+fn kind_by_head(words: &[Word], from: usize, to: usize, lists: &Lists, kind: Kind) -> Kind {
+    if to > from && lists.org(&key::word_key(words[to].text)) {
+        Kind::Organisation
+    } else {
+        kind
+    }
+}
+
+fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists, lang: &str) -> Vec<Name> {
+    // English capitalises every word of a name; Russian and Ukrainian only the first
+    // ("Государственная дума"), so the rules on all of a name's words are English ones.
+    let latin = features::space(lang) == 0;
     let mut out: Vec<Name> = Vec::new();
     let mut open: Option<(usize, usize, u8)> = None;
     let close = |open: &mut Option<(usize, usize, u8)>, out: &mut Vec<Name>| {
         if let Some((from, to, kind)) = open.take() {
-            if !keep(words, from, to, lists) {
+            if !keep(words, from, to, lists, latin) {
                 return;
             }
             let span = &text[words[from].start..words[to].end];
             out.push(Name {
                 start: words[from].start,
                 end: words[to].end,
-                kind: kind_of(kind),
+                kind: if latin {
+                    kind_by_head(words, from, to, lists, kind_of(kind))
+                } else {
+                    kind_of(kind)
+                },
                 key: key::name_key(span),
             });
         }
@@ -192,7 +214,12 @@ fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists) -> Vec<Nam
         match model::label_kind(l) {
             None => close(&mut open, &mut out),
             Some(kind) => {
-                if model::label_begins(l) || open.is_none_or(|o| o.2 != kind) {
+                // A name does not run on over a comma or a bracket ("Los Angeles,
+                // Houston"): the tagger, seeing only the labels before, sometimes does.
+                let broken = words[i]
+                    .gap_chars(text)
+                    .any(|c| matches!(c, ',' | ';' | '(' | ')'));
+                if model::label_begins(l) || broken || open.is_none_or(|o| o.2 != kind) {
                     close(&mut open, &mut out);
                     open = Some((i, i, kind));
                 } else if let Some(o) = open.as_mut() {
@@ -202,7 +229,103 @@ fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists) -> Vec<Nam
         }
     }
     close(&mut open, &mut out);
+    if latin {
+        organisation_runs(text, words, lists, &mut out);
+    }
+    one_kind_per_name(&mut out);
     out
+}
+
+/// Marks as one organisation each run of capitalised English words that an
+/// organisation's last word ends ("the Ukrainian Air Force", "the Russian Defence
+/// Ministry"), over whatever the tagger marked inside it: such names are common words
+/// the tagger leaves alone, or cuts short. Leading common words ("The") stay out.
+fn organisation_runs(text: &str, words: &[Word], lists: &Lists, names: &mut Vec<Name>) {
+    let joined = |i: usize| words[i].caps && words[i].gap_chars(text).next().is_none();
+    let mut i = 0;
+    while i < words.len() {
+        if !words[i].caps {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < words.len() && joined(j + 1) {
+            j += 1;
+        }
+        let mut from = i;
+        while from < j && {
+            let lower = words[from].text.to_lowercase();
+            lists.common(xxhash_rust::xxh3::xxh3_64(lower.as_bytes())) && lower.len() <= 3
+        } {
+            from += 1;
+        }
+        if j > from && lists.org(&key::word_key(words[j].text)) {
+            let (start, end) = (words[from].start, words[j].end);
+            // Only names inside the run give way; one reaching out of it stays.
+            if !names
+                .iter()
+                .any(|n| n.start < end && start < n.end && (n.start < start || n.end > end))
+            {
+                names.retain(|n| !(n.start < end && start < n.end));
+                let at = names.partition_point(|n| n.start < start);
+                names.insert(
+                    at,
+                    Name {
+                        start,
+                        end,
+                        kind: Kind::Organisation,
+                        key: key::name_key(&text[start..end]),
+                    },
+                );
+            }
+        }
+        i = j + 1;
+    }
+}
+
+/// Gives every mention of a name in one text the same kind: the kind most of its
+/// mentions got, and a person's for a lone word that is the last word of a person's
+/// full name there ("Kyrylo Budanov" … "Budanov"). One sentence's context can mislead
+/// the tagger ("Vestas" a place); the text's other mentions outvote it.
+fn one_kind_per_name(names: &mut [Name]) {
+    if names.len() < 2 {
+        return;
+    }
+    let kind_index = |k: Kind| match k {
+        Kind::Person => 0,
+        Kind::Organisation => 1,
+        _ => 2,
+    };
+    let mut votes: rustc_hash::FxHashMap<&str, [u32; 3]> = Default::default();
+    let mut surnames: rustc_hash::FxHashSet<&str> = Default::default();
+    for n in names.iter() {
+        votes.entry(n.key.as_str()).or_default()[kind_index(n.kind)] += 1;
+        if n.kind == Kind::Person {
+            if let Some((_, last)) = n.key.rsplit_once(' ') {
+                surnames.insert(last);
+            }
+        }
+    }
+    let chosen: Vec<Option<Kind>> = names
+        .iter()
+        .map(|n| {
+            if n.key.is_empty() {
+                return None;
+            }
+            if !n.key.contains(' ') && surnames.contains(n.key.as_str()) {
+                return Some(Kind::Person);
+            }
+            let v = votes[n.key.as_str()];
+            let best = (0..3).max_by_key(|&k| (v[k], k == kind_index(n.kind)))?;
+            (v[best] > v[kind_index(n.kind)])
+                .then(|| [Kind::Person, Kind::Organisation, Kind::Place][best])
+        })
+        .collect();
+    for (n, k) in names.iter_mut().zip(chosen) {
+        if let Some(k) = k {
+            n.kind = k;
+        }
+    }
 }
 
 /// The index terms of an article's names (the `names` field): each name's whole key
@@ -331,6 +454,41 @@ mod tests {
         assert!(
             found.contains(&("Oleh Kiper".to_string(), Kind::Person)),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_name_takes_one_kind_in_a_text() {
+        let n = |kind, key: &str| Name {
+            start: 0,
+            end: 1,
+            kind,
+            key: key.into(),
+        };
+        let mut names = vec![
+            n(Kind::Organisation, "vestas"),
+            n(Kind::Place, "vestas"),
+            n(Kind::Organisation, "vestas"),
+            n(Kind::Person, "kiril budanov"),
+            n(Kind::Place, "budanov"),
+            // A tie keeps each mention's own kind.
+            n(Kind::Person, "jordan"),
+            n(Kind::Place, "jordan"),
+        ];
+        one_kind_per_name(&mut names);
+        let kinds: Vec<Kind> = names.iter().map(|n| n.kind).collect();
+        use Kind::*;
+        assert_eq!(
+            kinds,
+            [
+                Organisation,
+                Organisation,
+                Organisation,
+                Person,
+                Person,
+                Person,
+                Place
+            ]
         );
     }
 

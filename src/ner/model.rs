@@ -3,7 +3,9 @@
 //! (`examples/ner_train.rs` drives it); the product only decodes, with weights baked
 //! into the binary as 16-bit integers.
 
-use super::features::{label_features, scored, static_features, FactCache, Listed};
+use super::features::{
+    into_space, label_features, scored, space, static_features, FactCache, Listed,
+};
 use super::lists::Lists;
 use super::tokens::Word;
 
@@ -112,10 +114,12 @@ impl Training {
         let mut cache = FactCache::new(text, words.len());
         let (mut prev, mut prev2) = (0u8, 0u8);
         let mut errors = 0;
+        let space = space(lang);
         for (i, &truth) in gold.iter().enumerate().take(words.len()) {
             let best = if scored(words, listed, &mut cache, lists, i, prev) {
                 static_features(words, listed, lists, &mut cache, lang, i, &mut feats);
                 label_features(words, &mut cache, lists, i, prev, prev2, &mut feats);
+                into_space(space, &mut feats);
                 let best = best_label(self, &feats, prev);
                 if best != truth {
                     for &f in &feats {
@@ -193,10 +197,12 @@ pub fn decode(
     let mut cache = FactCache::new(text, words.len());
     let mut out = Vec::with_capacity(words.len());
     let (mut prev, mut prev2) = (0u8, 0u8);
+    let space = space(lang);
     for i in 0..words.len() {
         let best = if scored(words, listed, &mut cache, lists, i, prev) {
             static_features(words, listed, lists, &mut cache, lang, i, &mut feats);
             label_features(words, &mut cache, lists, i, prev, prev2, &mut feats);
+            into_space(space, &mut feats);
             best_label(weights, &feats, prev)
         } else {
             0
