@@ -232,8 +232,24 @@ fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists, lang: &str
     if latin {
         organisation_runs(text, words, lists, &mut out);
     }
+    lone_places(text, lists, &mut out);
     one_kind_per_name(&mut out);
     out
+}
+
+/// Makes a place of a one-word "person" that the place list holds and the person list
+/// does not ("Plano, Texas", "Kamchatka"): no one is called that, the tagger's context
+/// misled it.
+fn lone_places(text: &str, lists: &Lists, names: &mut [Name]) {
+    for n in names.iter_mut() {
+        let w = &text[n.start..n.end];
+        if n.kind == Kind::Person && !w.contains([' ', '-']) {
+            let k = key::word_key(w);
+            if lists.place(&k) && !lists.person(&k) {
+                n.kind = Kind::Place;
+            }
+        }
+    }
 }
 
 /// Marks as one organisation each run of capitalised English words that an
@@ -490,6 +506,29 @@ mod tests {
                 Place
             ]
         );
+    }
+
+    #[test]
+    fn a_lone_person_only_the_place_list_knows_is_a_place() {
+        let (texas, jordan) = (key::word_key("Texas"), key::word_key("Jordan"));
+        let lists = Lists::from_keys(
+            [jordan.as_str()].into_iter(),
+            [jordan.as_str(), texas.as_str()].into_iter(),
+            std::iter::empty(),
+            std::iter::empty(),
+        );
+        let text = "Texas Jordan";
+        let n = |start, end| Name {
+            start,
+            end,
+            kind: Kind::Person,
+            key: String::new(),
+        };
+        let mut names = vec![n(0, 5), n(6, 12)];
+        lone_places(text, &lists, &mut names);
+        // Texas is no one's name; Jordan is also a name, so the tagger's word stands.
+        assert_eq!(names[0].kind, Kind::Place);
+        assert_eq!(names[1].kind, Kind::Person);
     }
 
     #[test]
