@@ -171,11 +171,18 @@ fn keep(words: &[Word], from: usize, to: usize, lists: &Lists, latin: bool) -> b
     }
     !(from..=to).all(|i| {
         let lower = words[i].text.to_lowercase();
-        let common = |w: &str| lists.common(xxhash_rust::xxh3::xxh3_64(w.as_bytes()));
         // An English plural of a common word is common too ("Blackouts" opening a
         // headline): the plural itself may be too rare for the list.
-        common(&lower) || (latin && lower.len() > 4 && lower.strip_suffix('s').is_some_and(common))
+        common(lists, &lower)
+            || (latin
+                && lower.len() > 4
+                && lower.strip_suffix('s').is_some_and(|w| common(lists, w)))
     })
+}
+
+/// Whether a lower-cased word is in the common-word list.
+fn common(lists: &Lists, lower: &str) -> bool {
+    lists.common(xxhash_rust::xxh3::xxh3_64(lower.as_bytes()))
 }
 
 /// The kind of a name of several words whose last word mostly ends organisations'
@@ -274,7 +281,7 @@ fn organisation_runs(text: &str, words: &[Word], lists: &Lists, names: &mut Vec<
         let mut from = i;
         while from < j && {
             let lower = words[from].text.to_lowercase();
-            lists.common(xxhash_rust::xxh3::xxh3_64(lower.as_bytes())) && lower.len() <= 3
+            common(lists, &lower) && lower.len() <= 3
         } {
             from += 1;
         }
@@ -310,15 +317,10 @@ fn one_kind_per_name(names: &mut [Name]) {
     if names.len() < 2 {
         return;
     }
-    let kind_index = |k: Kind| match k {
-        Kind::Person => 0,
-        Kind::Organisation => 1,
-        _ => 2,
-    };
     let mut votes: rustc_hash::FxHashMap<&str, [u32; 3]> = Default::default();
     let mut surnames: rustc_hash::FxHashSet<&str> = Default::default();
     for n in names.iter() {
-        votes.entry(n.key.as_str()).or_default()[kind_index(n.kind)] += 1;
+        votes.entry(n.key.as_str()).or_default()[kind_index(n.kind) as usize] += 1;
         if n.kind == Kind::Person {
             if let Some((_, last)) = n.key.rsplit_once(' ') {
                 surnames.insert(last);
@@ -335,9 +337,9 @@ fn one_kind_per_name(names: &mut [Name]) {
                 return Some(Kind::Person);
             }
             let v = votes[n.key.as_str()];
-            let best = (0..3).max_by_key(|&k| (v[k], k == kind_index(n.kind)))?;
-            (v[best] > v[kind_index(n.kind)])
-                .then(|| [Kind::Person, Kind::Organisation, Kind::Place][best])
+            let own = kind_index(n.kind);
+            let best = (0..3u8).max_by_key(|&k| (v[k as usize], k == own))?;
+            (v[best as usize] > v[own as usize]).then(|| kind_of(best))
         })
         .collect();
     for (n, k) in names.iter_mut().zip(chosen) {
