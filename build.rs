@@ -30,10 +30,11 @@ fn main() {
         println!("cargo:rerun-if-changed={input}");
     }
     let text = std::fs::read_to_string(SOURCE).unwrap_or_else(|e| panic!("{SOURCE}: {e}"));
-    let entities =
+    let mut entities =
         compile::parse(&text).unwrap_or_else(|e| panic!("{SOURCE}:{}: {}", e.line, e.reason));
-    let compiled = compile::compile(&entities)
-        .unwrap_or_else(|conflicts| panic!("{SOURCE}: {}", conflicts.join("; ")));
+    // The generator orders entities by priority and settles the collisions it can see;
+    // those only inflection reveals are settled the same way here, and listed.
+    let (compiled, dropped) = compile::compile_first_wins(&mut entities);
     // A search is a short process: as a position-independent executable, the dynamic
     // loader first relocates ~50,000 pointers (most in whatlang's static trigram tables)
     // and copies the pages they sit on, ~1 ms and 290 page faults of a ~5 ms search.
@@ -44,6 +45,7 @@ fn main() {
         println!("cargo:rustc-link-arg-bin=gazette=-no-pie");
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("dropped.txt"), dropped.join("\n")).expect("OUT_DIR is writable");
     std::fs::write(
         out.join("aliases.bin"),
         compile::encode(&entities, &compiled),

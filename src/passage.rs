@@ -335,19 +335,21 @@ impl Prefilter {
                                 continue;
                             }
                             // A word of a name may become part of the name's term.
-                            (!self.aliases || table.form(&token.text).is_none()).then(|| {
-                                let (from, to) = (i + token.offset_from, i + token.offset_to);
-                                literals
-                                    .into_iter()
-                                    .map(|literal| Mark {
-                                        start: from,
-                                        end: to,
-                                        literal,
-                                        entity: None,
-                                        name: None,
-                                    })
-                                    .collect()
-                            })
+                            (!self.aliases || !may_join_a_name(table, &token.text, body, i)).then(
+                                || {
+                                    let (from, to) = (i + token.offset_from, i + token.offset_to);
+                                    literals
+                                        .into_iter()
+                                        .map(|literal| Mark {
+                                            start: from,
+                                            end: to,
+                                            literal,
+                                            entity: None,
+                                            name: None,
+                                        })
+                                        .collect()
+                                },
+                            )
                         }
                         None if self.is_candidate(&token.text, table) => None,
                         None => continue,
@@ -412,6 +414,25 @@ impl Prefilter {
                 .form(word)
                 .is_some_and(|f| self.classes.binary_search(&f.class).is_ok())
     }
+}
+
+/// Whether `word`, starting at byte `at` of an ASCII-lettered `body`, may become part
+/// of an entity's term: it is a word of some spelling, and either begins one, or
+/// follows a word that is a word of some spelling too ("Said" in "Port Said", not in
+/// "he said"). A big table has common words inside its names ("Market Harborough").
+fn may_join_a_name(table: &crate::analysis::AliasTable, word: &str, body: &str, at: usize) -> bool {
+    let Some(form) = table.form(word) else {
+        return false;
+    };
+    if table.keys_from(form.class).1 > 0 {
+        return true;
+    }
+    let before = body[..at].trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+    let start = before
+        .rfind(|c: char| !c.is_ascii_alphanumeric())
+        .map_or(0, |p| p + 1);
+    let previous = before[start..].to_ascii_lowercase();
+    !previous.is_empty() && table.form(&previous).is_some()
 }
 
 /// Whether every letter, digit and combining mark of `text` is ASCII (punctuation, such

@@ -324,8 +324,13 @@ pub fn write_table_keys(
         .collect();
     lines.sort();
     let tmp = index.join(format!(".{name}.{}", std::process::id()));
-    std::fs::write(&tmp, lines.concat())?;
-    std::fs::rename(&tmp, index.join(&name))?;
+    // A write that fails (a full disk) leaves no part-written file behind.
+    if let Err(e) =
+        std::fs::write(&tmp, lines.concat()).and_then(|()| std::fs::rename(&tmp, index.join(&name)))
+    {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
     for e in std::fs::read_dir(index)?.flatten() {
         let n = e.file_name();
         let n = n.to_string_lossy();

@@ -167,7 +167,7 @@ fn spellings_count_each_spelling_once_per_article_and_share_by_outlet() {
     // A query's own entity is left out of its ranking.
     let recs = records(&d, &["count", "Kyiv", "--by", "entity"]);
     assert!(recs.iter().all(|r| r["key"]["entity"] != "kyiv"));
-    let out = d.run(&["--index", "idx", "spellings", "Atlantis"]);
+    let out = d.run(&["--index", "idx", "spellings", "Ruritania"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("no entity of the alias table"),

@@ -318,10 +318,10 @@ fn filters_restrict_the_articles() {
             p["article"]
         );
     }
-    let out = d.run(&["search", "--index", "idx", "Kiev", "--entity", "atlantis"]);
+    let out = d.run(&["search", "--index", "idx", "Kiev", "--entity", "ruritania"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("`atlantis` is neither a table id"),
+        stderr(&out).contains("`ruritania` is neither a table id"),
         "{}",
         stderr(&out)
     );

@@ -55,6 +55,12 @@ impl AliasTable {
     pub fn with_user_file(path: &Path) -> Result<AliasTable, Error> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let user = parse(&text, path)?;
+        // Conflicts among the user's own entities are errors.
+        compile::compile(&user).map_err(|conflicts| Error::Parse {
+            path: path.to_path_buf(),
+            line: 0,
+            reason: conflicts.join("; "),
+        })?;
         let mut entities = AliasTable::builtin().entities().to_vec();
         let claimed: std::collections::HashSet<String> = user
             .iter()
@@ -67,22 +73,26 @@ impl AliasTable {
             e.spellings.retain(|s| !claimed.contains(&spelling_key(s)));
         }
         entities.retain(|e| !e.spellings.is_empty());
-        entities.extend(user);
-        AliasTable::build(entities).map_err(|conflicts| Error::Parse {
-            path: path.to_path_buf(),
-            line: 0,
-            reason: conflicts.join("; "),
-        })
+        // The user's entities first: where inflection makes one of their spellings a
+        // built-in entity's too, theirs wins (see `compile::compile_first_wins`).
+        let mut all = user;
+        all.extend(entities);
+        let (compiled, _) = compile::compile_first_wins(&mut all);
+        Ok(AliasTable::from_compiled(all, compiled))
+    }
+
+    fn from_compiled(entities: Vec<Entity>, compiled: compile::Compiled) -> AliasTable {
+        let bytes = compile::encode(&entities, &compiled);
+        let baked = Baked::new(Cow::Owned(bytes)).expect("encode writes the layout Baked reads");
+        let table = AliasTable::from_baked(baked);
+        let _ = table.all.set(entities);
+        table
     }
 
     /// Compiles entities into a table (see [`compile::compile`]).
     pub fn build(entities: Vec<Entity>) -> Result<AliasTable, Vec<String>> {
         let compiled = compile::compile(&entities)?;
-        let bytes = compile::encode(&entities, &compiled);
-        let baked = Baked::new(Cow::Owned(bytes)).expect("encode writes the layout Baked reads");
-        let table = AliasTable::from_baked(baked);
-        let _ = table.all.set(entities);
-        Ok(table)
+        Ok(AliasTable::from_compiled(entities, compiled))
     }
 
     fn from_baked(baked: Baked) -> AliasTable {
@@ -206,13 +216,13 @@ impl AliasTable {
         self.baked.keys_from(first)
     }
 
-    /// Every spelling of `keys` that `classes` starts with, as (words, entity, case), in
-    /// key order.
+    /// Every spelling of `keys` that `classes` starts with, as (words, entity, case,
+    /// solo), in key order.
     pub(crate) fn prefixes_of(
         &self,
         keys: std::ops::Range<usize>,
         classes: &[u32],
-        each: impl FnMut(usize, u32, Case),
+        each: impl FnMut(usize, u32, Case, bool),
     ) {
         self.baked.prefixes_of(keys, classes, each)
     }
@@ -267,10 +277,10 @@ mod tests {
     #[test]
     fn baked_table_matches_the_source() {
         let source = std::fs::read_to_string(BUILTIN_NAME).unwrap();
-        let entities = compile::parse(&source).unwrap();
-        let compiled = compile::compile(&entities).unwrap();
+        let mut entities = compile::parse(&source).unwrap();
+        let (compiled, _) = compile::compile_first_wins(&mut entities);
         assert!(compile::encode(&entities, &compiled) == BUILTIN_BAKED);
-        let fresh = table(&source).unwrap();
+        let fresh = AliasTable::from_compiled(entities.clone(), compiled);
         let baked = AliasTable::builtin();
         assert_eq!(fresh.fingerprint(), baked.fingerprint());
         assert_eq!(fresh.entities(), baked.entities());

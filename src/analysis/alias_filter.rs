@@ -46,6 +46,7 @@ impl<T: Tokenizer> Tokenizer for AliasFilterTokenizer<T> {
             spare: Vec::new(),
             position: 0,
             tail_done: false,
+            previous: None,
         }
     }
 }
@@ -57,8 +58,8 @@ pub struct AliasStream<'a, T> {
     /// Look-ahead: tokens read from the tail but not yet emitted, with their forms.
     pending: VecDeque<(Token, Option<Form>)>,
     classes: Vec<u32>,
-    /// Spellings the look-ahead starts with: (words, entity, case).
-    candidates: Vec<(usize, u32, Case)>,
+    /// Spellings the look-ahead starts with: (words, entity, case, solo).
+    candidates: Vec<(usize, u32, Case, bool)>,
     token: Token,
     /// Tokens emitted and done with, whose text buffers the look-ahead reuses: a word
     /// that may begin a name is common (many spellings start with "new", "san", "de"),
@@ -66,6 +67,8 @@ pub struct AliasStream<'a, T> {
     spare: Vec<Token>,
     position: usize,
     tail_done: bool,
+    /// Byte offsets of the word emitted last, for the solo rule.
+    previous: Option<(usize, usize)>,
 }
 
 /// A copy of the tail's current token in a spare buffer. (Copied, not taken: the tail
@@ -109,14 +112,14 @@ impl<T: TokenStream> AliasStream<'_, T> {
         let candidates = &mut self.candidates;
         candidates.clear();
         self.table
-            .prefixes_of(keys, &self.classes, |k, entity, case| {
-                candidates.push((k, entity, case))
+            .prefixes_of(keys, &self.classes, |k, entity, case, solo| {
+                candidates.push((k, entity, case, solo))
             });
         // Longest first; of spellings as long, the first in key order.
         candidates.sort_by_key(|c| std::cmp::Reverse(c.0));
         let mut tried = 0;
         for i in 0..self.candidates.len() {
-            let (k, entity, case) = self.candidates[i];
+            let (k, entity, case, solo) = self.candidates[i];
             if k == tried || (k == 1 && head.multi_only) {
                 continue;
             }
@@ -128,6 +131,9 @@ impl<T: TokenStream> AliasStream<'_, T> {
             }
             tried = k;
             if case != Case::Any && !self.case_fits(k, case) {
+                continue;
+            }
+            if solo && self.beside_a_name() {
                 continue;
             }
             return Some((k, entity));
@@ -147,6 +153,40 @@ impl<T: TokenStream> AliasStream<'_, T> {
             (c.is_whitespace() && c != '\n') || "\"'«„“(*[—–-".contains(c)
         });
         !before.is_empty() && before.ends_with(['.', '!', '?', '…', '\n'])
+    }
+
+    /// Whether the head word has a name-like word right beside it: the word before or
+    /// after, with only spaces between, capitalised and not a common word ("Michael
+    /// Jordan", "Paris Hilton"; not "In Jordan" or "Jordan King Abdullah"). A solo
+    /// spelling (a place's name that is also a person's) does not name the place there.
+    fn beside_a_name(&mut self) -> bool {
+        let Some((head, _)) = self.pending.front() else {
+            return false;
+        };
+        let (from, to) = (head.offset_from, head.offset_to);
+        let name_like = |text: &str, (start, end): (usize, usize), gap: &str| {
+            gap.chars().all(|c| c == ' ' || c == '\u{a0}')
+                && !gap.is_empty()
+                && text[start..end]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+                && !crate::ner::lists::common_word(&text[start..end].to_lowercase())
+        };
+        if let Some((start, end)) = self.previous {
+            if end <= from && name_like(self.text, (start, end), &self.text[end..from]) {
+                return true;
+            }
+        }
+        self.fill(2);
+        match self.pending.get(1) {
+            Some((next, _)) if next.offset_from >= to => name_like(
+                self.text,
+                (next.offset_from, next.offset_to),
+                &self.text[to..next.offset_from],
+            ),
+            _ => false,
+        }
     }
 
     /// Whether the first `k` pending words are written in the case a spelling needs.
@@ -184,6 +224,7 @@ impl<T: TokenStream> TokenStream for AliasStream<'_, T> {
                     t.offset_to,
                     self.position,
                 );
+                self.previous = Some((t.offset_from, t.offset_to));
                 self.position += 1;
                 return true;
             }
@@ -208,6 +249,7 @@ impl<T: TokenStream> TokenStream for AliasStream<'_, T> {
         }
         token.position = self.position;
         token.position_length = 1;
+        self.previous = Some((token.offset_from, token.offset_to));
         self.position += 1;
         let done = std::mem::replace(&mut self.token, token);
         self.spare.push(done);

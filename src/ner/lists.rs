@@ -82,6 +82,32 @@ impl Lists {
     }
 }
 
+/// Whether a lower-cased word is in the baked common-word list, searched in place (the
+/// alias filter asks this of a few words per text, and of queries: decoding the list
+/// into a set would cost every process more than all the lookups).
+pub fn common_word(lower: &str) -> bool {
+    let wanted = word_hash(xxh3_64(lower.as_bytes()));
+    let n = COMMON.len() / 4;
+    let at = |i: usize| {
+        u32::from_le_bytes([
+            COMMON[i * 4],
+            COMMON[i * 4 + 1],
+            COMMON[i * 4 + 2],
+            COMMON[i * 4 + 3],
+        ])
+    };
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match at(mid).cmp(&wanted) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
 fn word_hash(lower_hash: u64) -> u32 {
     (lower_hash >> 32) as u32
 }
