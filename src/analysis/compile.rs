@@ -760,7 +760,7 @@ fn bloom_bits(hash: u64, bloom_bytes: usize) -> [usize; 2] {
 }
 
 /// Magic and version of the binary form; bump the digit when the layout changes.
-const MAGIC: &[u8; 8] = b"GZALIAS4";
+const MAGIC: &[u8; 8] = b"GZALIAS5";
 /// Header: slots, keys, classes, entities, text bytes, max words (still written, no longer
 /// read: the analyzer looks ahead by the longest spelling per first word), spellings (u32
 /// each), then the 16-character fingerprint.
@@ -781,8 +781,9 @@ const ENTITY_MASK: u32 = SOLO - 1;
 /// - spelling keys, sorted by class sequence: u32 start of each key's classes (one more
 ///   than the keys), u32 entity index and case rule per key, then the classes;
 /// - entities: u32 byte offset of each entity's line (one more than the entities), the
-///   entity indices sorted by id, then the lines: id, name, kind, spellings and cased
-///   spellings separated by tabs, list items by U+001F.
+///   entity indices sorted by id, each entity's keys (u32 start per entity, one more
+///   than the entities, then the key indices), then the lines: id, name, kind,
+///   spellings, cased and solo spellings separated by tabs, list items by U+001F.
 pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
     let slots = (c.forms.len() * 2).next_power_of_two().max(16);
     let mask = slots - 1;
@@ -827,6 +828,17 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
     }
     let mut id_order: Vec<u32> = (0..entities.len() as u32).collect();
     id_order.sort_by(|&a, &b| entities[a as usize].id.cmp(&entities[b as usize].id));
+    // Each entity's keys, so that its word classes are found without a scan of all keys.
+    let mut by_entity: Vec<Vec<u32>> = vec![Vec::new(); entities.len()];
+    for (k, (_, entity, _, _)) in c.keys.iter().enumerate() {
+        by_entity[*entity as usize].push(k as u32);
+    }
+    let mut entity_keys_start = vec![0u32];
+    let mut entity_keys = Vec::with_capacity(c.keys.len());
+    for list in by_entity {
+        entity_keys.extend(list);
+        entity_keys_start.push(entity_keys.len() as u32);
+    }
 
     let mut out = MAGIC.to_vec();
     for n in [
@@ -848,7 +860,15 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
         .iter()
         .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
     out.extend_from_slice(&bloom);
-    for section in [&key_start, &key_meta, &classes, &entity_start, &id_order] {
+    for section in [
+        &key_start,
+        &key_meta,
+        &classes,
+        &entity_start,
+        &id_order,
+        &entity_keys_start,
+        &entity_keys,
+    ] {
         section
             .iter()
             .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
@@ -873,6 +893,8 @@ pub struct Baked {
     classes: usize,
     entity_start: usize,
     id_order: usize,
+    entity_keys_start: usize,
+    entity_keys: usize,
     text: usize,
 }
 
@@ -896,7 +918,9 @@ impl Baked {
         let class_at = key_meta + keys * 4;
         let entity_start = class_at + classes * 4;
         let id_order = entity_start + (entities + 1) * 4;
-        let text = id_order + entities * 4;
+        let entity_keys_start = id_order + entities * 4;
+        let entity_keys = entity_keys_start + (entities + 1) * 4;
+        let text = entity_keys + keys * 4;
         if bytes.len() != text + text_len {
             return None;
         }
@@ -915,6 +939,8 @@ impl Baked {
             classes: class_at,
             entity_start,
             id_order,
+            entity_keys_start,
+            entity_keys,
             text,
             bytes,
         };
@@ -926,7 +952,9 @@ impl Baked {
             || (0..=keys).all(|k| baked.u32_at(key_start, k) as usize <= classes)
                 && (0..=entities).all(|e| baked.u32_at(entity_start, e) as usize <= text_len)
                 && (0..keys).all(|k| (baked.u32_at(key_meta, k) & ENTITY_MASK) < entities as u32)
-                && (0..entities).all(|e| (baked.u32_at(id_order, e) as usize) < entities);
+                && (0..entities).all(|e| (baked.u32_at(id_order, e) as usize) < entities)
+                && (0..=entities).all(|e| baked.u32_at(entity_keys_start, e) as usize <= keys)
+                && (0..keys).all(|k| (baked.u32_at(entity_keys, k) as usize) < keys);
         ok.then_some(baked)
     }
 
@@ -1041,8 +1069,12 @@ impl Baked {
 
     /// Every word class used by a spelling of entity `entity`.
     pub fn classes_of(&self, entity: u32) -> Vec<u32> {
-        let mut out: Vec<u32> = (0..self.keys)
-            .filter(|&k| self.u32_at(self.key_meta, k) & ENTITY_MASK == entity)
+        let (first, last) = (
+            self.u32_at(self.entity_keys_start, entity as usize) as usize,
+            self.u32_at(self.entity_keys_start, entity as usize + 1) as usize,
+        );
+        let mut out: Vec<u32> = (first..last)
+            .map(|i| self.u32_at(self.entity_keys, i) as usize)
             .flat_map(|k| {
                 let (from, to) = (
                     self.u32_at(self.key_start, k) as usize,
