@@ -611,6 +611,11 @@ for line in open(names_dir / "rigour_territories.jsonl", encoding="utf-8"):
             entity(eid, "country", names[0])
             entities[eid].update(country=cc, weight=1e9, level="country")
         for n in names:
+            # rigour lists some demonyms among a country's names (Ukrainian, Qatari):
+            # an adjective is not the country.
+            if " " not in n and re.search(r"(ian|ean|ese|ish|ani|ari|aki|eli)$", n):
+                dropped.append(f"{n!r}: a demonym, dropped from {eid}")
+                continue
             add(eid, n)
         continue
     records.append({"gid": r["id"], "level": "territory", "name": names[0], "names": names,
