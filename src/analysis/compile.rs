@@ -331,8 +331,9 @@ fn compile_keys(
         let inner_only = cl.iter().all(|c| !alone.contains(&c.word));
         let owners: Vec<u32> = match cl.iter().find(|c| c.base) {
             // Words that only occur inside longer names, of several entities, are one
-            // word (у Кривому Розі; Розі Люксембург, a street's name): their names
-            // still differ by their other words.
+            // word, base or case form (Кривом: Кривий Ріг and Криве Озеро; у Кривому
+            // Розі and Розі Люксембург, a street): their names still differ by their
+            // other words.
             _ if inner_only => cl.iter().map(|c| c.word).collect(),
             Some(b) => cl
                 .iter()
@@ -341,12 +342,6 @@ fn compile_keys(
                 .chain(std::iter::once(b.word))
                 .collect(),
             None if cl.iter().all(|c| c.entity == cl[0].entity) => {
-                cl.iter().map(|c| c.word).collect()
-            }
-            // Words that only occur inside longer names, of several entities, are one
-            // adjective (Кривом: Кривий Ріг and Криве Озеро): their names still differ
-            // by their other words.
-            None if cl.iter().all(|c| !alone.contains(&c.word)) => {
                 cl.iter().map(|c| c.word).collect()
             }
             None if first_wins => {
