@@ -47,7 +47,7 @@ pub fn export(gi: &GazetteIndex, opts: &EngineOptions) -> Result<Written> {
     }
     let mut written = Written::default();
     // The name rules.
-    let rules = super::name_rules(&gi.table);
+    let rules = super::name_rules(&gi.table, Some(&super::Present::read(gi)?));
     let chars: BTreeSet<char> = super::word_chars().into_iter().map(|(c, _)| c).collect();
     let mut wordforms = String::from(
         "# Every spelling and case form of every table entity, contracted to the entity's term.\n",

@@ -8,6 +8,7 @@
 pub mod manticore;
 pub mod opensearch;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -70,16 +71,99 @@ pub struct NameRule {
 const MAX_COMBINATIONS: usize = 2_000;
 const MAX_LONG_COMBINATIONS: usize = 100;
 
-/// Every spelling of every table entity, and every combination of its words' case forms,
+/// What an index's articles hold of the table: the entities they name (the `entities`
+/// field) and which words of those entities' case forms their text contains (the exact
+/// fields, folded). Name rules are cut to it: of 3.6 million case-form combinations the
+/// table yields, an archive holds a small share, and an engine loads its rules once per
+/// table.
+#[derive(Debug, Default)]
+pub struct Present {
+    entities: HashSet<String>,
+    words: HashSet<String>,
+}
+
+impl Present {
+    /// Reads the term dictionaries of `gi`'s committed segments.
+    pub fn read(gi: &GazetteIndex) -> Result<Present> {
+        let searcher = gi.searcher()?;
+        let f = gi.fields;
+        let mut entities = HashSet::new();
+        each_term(gi, &searcher, f.entities, &mut |t| {
+            if let Some(id) = t.strip_prefix(analysis::ENTITY_PREFIX) {
+                entities.insert(id.to_string());
+            }
+        })?;
+        // The words the present entities' case forms are made of: only these are looked
+        // for in the (much bigger) text vocabulary.
+        let mut wanted: HashSet<String> = HashSet::new();
+        for e in gi.table.entities() {
+            if !entities.contains(&e.id) {
+                continue;
+            }
+            for s in &e.spellings {
+                let words = spelling_words(s);
+                let multi = words.len() > 1;
+                for w in &words {
+                    for form in analysis::compile::case_forms(w, multi) {
+                        wanted.insert(normalize(&form, Fold::CaseAndDiacritics));
+                    }
+                }
+            }
+        }
+        let mut words = HashSet::new();
+        for field in [f.title_exact, f.body_exact] {
+            each_term(gi, &searcher, field, &mut |t| {
+                // Exact terms are lower case with their diacritics: fold as rules do.
+                let folded = normalize(t, Fold::CaseAndDiacritics);
+                if wanted.contains(&folded) {
+                    words.insert(folded);
+                }
+            })?;
+        }
+        Ok(Present { entities, words })
+    }
+
+    fn holds(&self, word: &str) -> bool {
+        self.words
+            .contains(&normalize(word, Fold::CaseAndDiacritics))
+    }
+}
+
+/// Calls `each` with every term of `field` in every segment (a term in several segments
+/// more than once).
+fn each_term(
+    gi: &GazetteIndex,
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+    each: &mut dyn FnMut(&str),
+) -> Result<()> {
+    for seg in searcher.segment_readers() {
+        let ii = seg
+            .inverted_index(field)
+            .map_err(|e| Error::index(&gi.path, e))?;
+        let mut stream = ii.terms().stream().map_err(|e| Error::io(&gi.path, e))?;
+        while stream.advance() {
+            if let Ok(t) = std::str::from_utf8(stream.key()) {
+                each(t);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every spelling of every table entity, and the combinations of its words' case forms
 /// that Gazette's analyzer reads as that entity (each is checked: capitalised, inside a
-/// sentence, it must analyse to the entity's term alone). Spellings that are common words
-/// and need a capital ("Nice", "US") are left out: an engine's word rules ignore case,
-/// and would take the word for the name everywhere.
-pub fn name_rules(table: &Arc<AliasTable>) -> Vec<NameRule> {
+/// sentence, it must analyse to the entity's term alone). With `present`, case forms are
+/// cut to the entities the archive names and the words its text holds; the spellings
+/// themselves are all kept, so that a query in any listed spelling still contracts.
+/// Spellings that are common words and need a capital ("Nice", "US") are left out: an
+/// engine's word rules ignore case, and would take the word for the name everywhere.
+pub fn name_rules(table: &Arc<AliasTable>, present: Option<&Present>) -> Vec<NameRule> {
     let mut an = analysis::analyzer(table, analysis::NO_STEM);
     let mut out: Vec<NameRule> = Vec::new();
     for e in table.entities() {
         let term = format!("{}{}", analysis::ENTITY_PREFIX, e.id);
+        let with_forms = present.is_none_or(|p| p.entities.contains(&e.id));
         let cased: Vec<String> = e
             .cased
             .iter()
@@ -95,7 +179,13 @@ pub fn name_rules(table: &Arc<AliasTable>) -> Vec<NameRule> {
                 .iter()
                 .map(|w| {
                     let mut f = vec![w.clone()];
-                    f.extend(analysis::compile::case_forms(w, multi));
+                    if with_forms {
+                        f.extend(
+                            analysis::compile::case_forms(w, multi)
+                                .into_iter()
+                                .filter(|form| present.is_none_or(|p| p.holds(form))),
+                        );
+                    }
                     f
                 })
                 .collect();
@@ -105,6 +195,11 @@ pub fn name_rules(table: &Arc<AliasTable>) -> Vec<NameRule> {
                 MAX_COMBINATIONS
             };
             for combo in combinations(&forms, max) {
+                // A combination of case forms, the spelling aside: every word of it must
+                // be in the archive (each is, alone; together is left to the engine).
+                if combo != words && present.is_some_and(|p| !combo.iter().all(|w| p.holds(w))) {
+                    continue;
+                }
                 let text: Vec<String> = combo.iter().map(|w| capitalise(w)).collect();
                 let tokens = analysis::analyze(&mut an, &text.join(" "));
                 if tokens.len() == 1 && tokens[0].text == term {

@@ -101,7 +101,7 @@ pub fn export(gi: &GazetteIndex, opts: &EngineOptions) -> Result<Written> {
     let dir = super::prepare_dir(&opts.dir)?;
     let mut written = Written::default();
     let synonyms: Vec<String> = {
-        let rules = super::name_rules(&gi.table);
+        let rules = super::name_rules(&gi.table, Some(&super::Present::read(gi)?));
         let mut by_term: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for r in rules {
             by_term
