@@ -46,9 +46,12 @@ fn main() {
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("dropped.txt"), dropped.join("\n")).expect("OUT_DIR is writable");
-    std::fs::write(
-        out.join("aliases.bin"),
-        compile::encode(&entities, &compiled),
-    )
-    .expect("OUT_DIR is writable");
+    let bytes = compile::encode(&entities, &compiled);
+    // What the compiler made of the built-in table: a cached table compiled with a user
+    // file (see `AliasTable::with_user_file`) is only reused by a binary that made the
+    // same, so a change to the compiler or the table invalidates it.
+    let digest = xxhash_rust::xxh3::xxh3_128(&bytes);
+    std::fs::write(out.join("aliases.digest"), format!("{digest:032x}"))
+        .expect("OUT_DIR is writable");
+    std::fs::write(out.join("aliases.bin"), bytes).expect("OUT_DIR is writable");
 }

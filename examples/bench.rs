@@ -194,6 +194,14 @@ fn main() {
         print_engine(&[(0, engine_bench(Path::new(&argv[1]), &work))]);
         return;
     }
+    if argv.first().map(String::as_str) == Some("user-table") {
+        // `bench user-table`: starting with a user alias file, compiled and cached.
+        print_user_table(
+            Path::new("target/release/gazette"),
+            &std::env::temp_dir().join("gazette-bench"),
+        );
+        return;
+    }
     if argv.first().map(String::as_str) == Some("daily") {
         // `bench daily INDEX NEWS.jsonl DAYS [FULL_SECS]`: DAYS daily jobs appended to
         // INDEX in place (it is too big to copy at 100×), then an unchanged re-run;
@@ -461,6 +469,8 @@ fn run(args: &Args) {
         })
         .collect();
     print_engine(&engine_rows);
+
+    print_user_table(&args.gazette, &args.work);
 
     // Last, as it grows the largest index in place: thirty daily jobs.
     if let (Some(c), Some((_, _, g))) = (corpora.last().filter(|c| c.scale > 1), scale_rows.last())
@@ -1396,6 +1406,62 @@ fn engine_bench(index: &Path, work: &Path) -> Vec<EngineRow> {
     }
     let _ = fs::remove_dir_all(work);
     rows
+}
+
+/// A user alias file (`--aliases`): what a process pays to start with it, compiling the
+/// table (an empty cache each run) and reading the compiled table back from the cache,
+/// beside the built-in table alone. `gazette aliases NAME` is the process: it opens no
+/// index, so the table is all it costs.
+fn print_user_table(gazette: &Path, work: &Path) {
+    let work = work.join("user-table");
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(&work).expect("work folder");
+    let file = work.join("mine.toml");
+    fs::write(
+        &file,
+        "[[entity]]\nid = \"cocoa_board\"\nname = \"Ghana Cocoa Board\"\nkind = \"organisation\"\nspellings = [\"Cocobod\", \"Cocoa Board\"]\n",
+    )
+    .expect("user file");
+    let cache = work.join("cache");
+    let run = |user: bool, keep: bool| {
+        let mut cmd = Command::new(gazette);
+        cmd.env("GAZETTE_CACHE_DIR", &cache)
+            .args(["aliases", "Cocobod"]);
+        if user {
+            cmd.arg("--aliases").arg(&file);
+        }
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            if !keep {
+                let _ = fs::remove_dir_all(&cache);
+            }
+            let t = Instant::now();
+            let out = cmd.output().expect("gazette runs");
+            times.push(t.elapsed());
+            assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+        }
+        stats(times)
+    };
+    let builtin = run(false, true);
+    let cold = run(true, false);
+    let _ = run(true, true);
+    let warm = run(true, true);
+    println!("\n## A user alias file\n");
+    println!("`gazette aliases Cocobod` as a whole process, five runs each (p50).\n");
+    println!("| table | p50 | vs built-in |");
+    println!("|---|---|---|");
+    for (name, s) in [
+        ("built-in only", &builtin),
+        ("`--aliases FILE`, compiled (empty cache)", &cold),
+        ("`--aliases FILE`, from the cache", &warm),
+    ] {
+        println!(
+            "| {name} | {} | {:.1}× |",
+            ms(s.p50),
+            s.p50.as_secs_f64() / builtin.p50.as_secs_f64()
+        );
+    }
+    let _ = fs::remove_dir_all(&work);
 }
 
 fn print_engine(rows: &[(usize, Vec<EngineRow>)]) {

@@ -99,6 +99,37 @@ fn user_alias_files_add_entities_and_mark_the_index() {
         marked.iter().any(|m| m == "Ghana Cocoa Board"),
         "{marked:?}"
     );
+    // The same answer from a table compiled into the cache, then read back from it.
+    let cache = d.path().join("cache");
+    for _ in 0..2 {
+        let cached = d
+            .cmd()
+            .env("GAZETTE_CACHE_DIR", &cache)
+            .args([
+                "search",
+                "--index",
+                "idx",
+                "--aliases",
+                file,
+                "--json",
+                "Cocobod",
+            ])
+            .output()
+            .unwrap();
+        assert!(stderr(&cached).is_empty(), "{}", stderr(&cached));
+        // All but the summary's elapsed time.
+        let records = |o: &std::process::Output| -> Vec<serde_json::Value> {
+            stdout(o)
+                .lines()
+                .map(|l| {
+                    let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    v.as_object_mut().unwrap().remove("elapsed_ms");
+                    v
+                })
+                .collect()
+        };
+        assert_eq!(records(&cached), records(&out));
+    }
 }
 
 #[test]
@@ -112,4 +143,55 @@ fn bad_alias_files_are_reported_with_file_and_line() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("bad.toml:7: duplicate entity id `a`"), "{err}");
+}
+
+/// `gazette aliases NAME --json --aliases FILE` with the cache in `cache`.
+fn lookup_cached(d: &Dir, cache: &std::path::Path, file: &str, name: &str) -> (String, i32) {
+    let out = d
+        .cmd()
+        .env("GAZETTE_CACHE_DIR", cache)
+        .args(["aliases", name, "--json", "--aliases", file])
+        .output()
+        .unwrap();
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    (stdout(&out), out.status.code().unwrap())
+}
+
+#[test]
+fn a_compiled_user_table_is_cached_and_a_damaged_or_stale_cache_is_not_used() {
+    let d = Dir::new();
+    let cache = d.path().join("cache");
+    let entity = |spelling: &str| {
+        format!("[[entity]]\nid = \"cocoa_board\"\nname = \"Ghana Cocoa Board\"\nkind = \"organisation\"\nspellings = [\"{spelling}\"]\n")
+    };
+    let file = d.write("mine.toml", entity("Cocobod"));
+    let file = file.to_str().unwrap();
+    let cached = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&cache)
+            .map(|r| r.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    };
+    // The first process compiles and keeps the table; the second reads it back.
+    let first = lookup_cached(&d, &cache, file, "Cocobod");
+    assert_eq!(first.1, 0);
+    assert!(first.0.contains("\"cocoa_board\""), "{}", first.0);
+    let files = cached();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(lookup_cached(&d, &cache, file, "Cocobod"), first);
+    // The built-in table is whole in the cached one too.
+    assert!(lookup_cached(&d, &cache, file, "Kiev")
+        .0
+        .contains("\"kyiv\""));
+    // A cache file cut short is compiled again, and rewritten whole.
+    let whole = std::fs::read(&files[0]).unwrap();
+    std::fs::write(&files[0], &whole[..whole.len() / 2]).unwrap();
+    assert_eq!(lookup_cached(&d, &cache, file, "Cocobod"), first);
+    assert_eq!(std::fs::read(&files[0]).unwrap(), whole);
+    // An edited file is another table: the old spelling is gone, the new one found.
+    d.write("mine.toml", entity("Cocoa Marketing Board"));
+    assert_eq!(lookup_cached(&d, &cache, file, "Cocobod").1, 1);
+    let (new, code) = lookup_cached(&d, &cache, file, "Cocoa Marketing Board");
+    assert_eq!(code, 0);
+    assert!(new.contains("\"cocoa_board\""), "{new}");
+    assert_eq!(cached().len(), 2);
 }

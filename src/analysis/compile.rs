@@ -961,6 +961,11 @@ impl Baked {
         std::str::from_utf8(&self.bytes[HEADER - 16..HEADER]).expect("checked in new")
     }
 
+    /// The layout as [`encode`] wrote it.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     pub fn spelling_count(&self) -> usize {
         self.spelling_count
     }

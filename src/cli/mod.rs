@@ -277,9 +277,19 @@ fn color_choice(when: ColorWhen) -> ColorChoice {
     }
 }
 
+/// Where compiled user alias tables are kept: `$GAZETTE_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/gazette`, else `~/.cache/gazette`; none when none is set.
+fn cache_dir() -> Option<std::path::PathBuf> {
+    let set = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    set("GAZETTE_CACHE_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| set("XDG_CACHE_HOME").map(|x| std::path::PathBuf::from(x).join("gazette")))
+        .or_else(|| set("HOME").map(|h| std::path::PathBuf::from(h).join(".cache/gazette")))
+}
+
 fn load_table(user: Option<&Path>) -> Result<Arc<AliasTable>> {
     Ok(match user {
         None => AliasTable::builtin(),
-        Some(path) => Arc::new(AliasTable::with_user_file(path)?),
+        Some(path) => Arc::new(AliasTable::with_user_file(path, cache_dir().as_deref())?),
     })
 }
