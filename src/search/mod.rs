@@ -3,6 +3,7 @@
 //! passages with match and entity spans. The query is made in [`query`], the passages
 //! are cut in [`cut`].
 
+mod collapse;
 mod cut;
 mod query;
 mod stories;
@@ -202,8 +203,39 @@ pub(crate) fn search_prepared(
     // of a lower-ranked article surface. Folding can leave a page short (an archive
     // holding many copies of one story): then more articles are fetched, four times as
     // many each time.
-    let mut limit = (want + 10).max(opts.limit * 2).max(FIRST_FETCH);
-    let fetch = |limit: usize| -> Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+    // Folding by relevance collects one article per story key, with its copies (see
+    // `collapse`); the other orders and groupings fold, if at all, what they fetch.
+    let collapsing = opts.group == Grouping::Fold && opts.sort == Sort::Relevance;
+    // Stories, when collapsing: the page and its lookahead, and as many again for
+    // near copies (other keys) that fold when compared; articles otherwise.
+    let mut limit = if collapsing {
+        want.saturating_add(LOOKAHEAD + 1).saturating_mul(2)
+    } else {
+        (want + 10).max(opts.limit * 2).max(FIRST_FETCH)
+    };
+    type Copies = HashMap<tantivy::DocAddress, (usize, Vec<tantivy::DocAddress>)>;
+    type Top = Vec<(f32, tantivy::DocAddress)>;
+    let fetch = |limit: usize| -> Result<(Top, usize, Copies)> {
+        if collapsing {
+            let collector = collapse::Collapse {
+                limit,
+                members: opts.similar_listed,
+                prune: !prepared.has_phrase(),
+            };
+            let (stories, total) = prepared
+                .search(searcher, collector)
+                .map_err(|e| Error::index(&gi.path, e))?;
+            let mut copies = Copies::new();
+            let mut top = Vec::with_capacity(stories.len());
+            for s in stories {
+                top.push((s.score, s.addr));
+                if s.copies > 0 {
+                    let members = s.members.into_iter().map(|(_, a)| a).collect();
+                    copies.insert(s.addr, (s.copies, members));
+                }
+            }
+            return Ok((top, total, copies));
+        }
         match opts.sort {
             Sort::Relevance => prepared.search(
                 searcher,
@@ -220,9 +252,10 @@ pub(crate) fn search_prepared(
                 )
                 .map(|(docs, n)| (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), n)),
         }
+        .map(|(top, n)| (top, n, Copies::new()))
         .map_err(|e| Error::index(&gi.path, e))
     };
-    let (mut top, total) = fetch(limit)?;
+    let (mut top, total, mut copies) = fetch(limit)?;
 
     let mut signatures: HashMap<String, Option<Signature>> = HashMap::new();
     let mut dates: HashMap<String, Option<i64>> = HashMap::new();
@@ -230,7 +263,8 @@ pub(crate) fn search_prepared(
     // Folding: the articles cut so far with their signatures, and what folds into them
     // (listed by address: only the page's hits read the ones they list).
     let mut leaders: Vec<(String, Signature)> = Vec::new();
-    let mut folded: HashMap<String, Vec<tantivy::DocAddress>> = HashMap::new();
+    // (how many, the first of them)
+    let mut folded: HashMap<String, (usize, Vec<tantivy::DocAddress>)> = HashMap::new();
     // The leader of every story key seen (see `similar::Signature::key`): a copy with
     // the key of an article already compared folds without its document being read.
     let mut by_key: HashMap<u64, usize> = HashMap::new();
@@ -286,7 +320,7 @@ pub(crate) fn search_prepared(
                 let per_cut = next as f64 / cut.max(1) as f64;
                 let needed = (per_cut * (LOOKAHEAD + want + 1) as f64 * 1.25) as usize;
                 limit = needed.max(limit * 4);
-                top = fetch(limit)?.0;
+                (top, _, copies) = fetch(limit)?;
                 if next == top.len() {
                     exhausted = true;
                     break;
@@ -301,8 +335,19 @@ pub(crate) fn search_prepared(
                 // passage: see `cut`.) Its signature comes from a column; a copy with
                 // a key already seen is not even compared.
                 let key = stories.key(addr);
+                // This article and the copies the collector folded into it.
+                let mut fold_into = |leader: &str, folded: &mut HashMap<_, _>| {
+                    let (n, members): &mut (usize, Vec<_>) =
+                        folded.entry(leader.to_string()).or_default();
+                    *n += 1;
+                    members.push(addr);
+                    if let Some((more, theirs)) = copies.remove(&addr) {
+                        *n += more;
+                        members.extend(theirs);
+                    }
+                };
                 if let Some(&l) = by_key.get(&key).filter(|_| key != 0) {
-                    folded.entry(leaders[l].0.clone()).or_default().push(addr);
+                    fold_into(&leaders[l].0, &mut folded);
                     continue;
                 }
                 let sig = stories.signature(addr);
@@ -315,12 +360,15 @@ pub(crate) fn search_prepared(
                     if key != 0 {
                         by_key.insert(key, l);
                     }
-                    folded.entry(leaders[l].0.clone()).or_default().push(addr);
+                    fold_into(&leaders[l].0, &mut folded);
                     continue;
                 }
                 let doc: TantivyDocument =
                     searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
                 let meta = Arc::new(meta_of(&gi.fields, &doc));
+                if let Some(theirs) = copies.remove(&addr) {
+                    folded.insert(meta.id.clone(), theirs);
+                }
                 if let Some(sig) = sig {
                     if key != 0 {
                         by_key.insert(key, leaders.len());
@@ -362,10 +410,10 @@ pub(crate) fn search_prepared(
         Grouping::Fold => {
             let page = opts.offset..opts.offset.saturating_add(opts.limit);
             for (i, hit) in all.iter_mut().enumerate() {
-                let Some(members) = folded.remove(&hit.article.id) else {
+                let Some((total, members)) = folded.remove(&hit.article.id) else {
                     continue;
                 };
-                hit.similar_total = members.len();
+                hit.similar_total = total;
                 if page.contains(&i) {
                     hit.similar = members
                         .into_iter()

@@ -506,6 +506,20 @@ fn rename_fields(ast: &mut UserInputAst) {
     }
 }
 
+impl Prepared {
+    /// Whether the query holds a phrase of several words (positions to check in every
+    /// candidate article, which a second, counting pass would repeat).
+    pub(crate) fn has_phrase(&self) -> bool {
+        let mut phrase = false;
+        visit_leaves(&self.ast, false, &mut |leaf, _| {
+            if let UserInputLeaf::Literal(l) = leaf {
+                phrase |= l.phrase.split_whitespace().nth(1).is_some();
+            }
+        });
+        phrase
+    }
+}
+
 fn visit_leaves(ast: &UserInputAst, negated: bool, f: &mut dyn FnMut(&UserInputLeaf, bool)) {
     match ast {
         UserInputAst::Clause(children) => {

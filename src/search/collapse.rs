@@ -1,0 +1,377 @@
+//! The collapsing collector: the best articles of a query, one per story key (the
+//! `story` column; see `similar::Signature::key`), each with how many of its copies
+//! matched and the first of them. An archive that holds a story a hundred times answers
+//! from one run of the query, where the top articles by score were a hundred copies of
+//! the first stories and took the query run three times over, ever more articles each
+//! time. Collected alone (no count collector beside it), the query is pruned as tantivy
+//! prunes its own top documents (block-max WAND for unions of terms); the total is
+//! counted by the query's own `count`, which reads no score.
+
+use rustc_hash::FxHashMap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::Weight;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// One story of the answer: its best-scoring article and its other matching copies.
+#[derive(Clone, Debug)]
+pub(crate) struct Collapsed {
+    /// The story key (0: none; such an article is a story of its own).
+    pub key: u64,
+    pub score: Score,
+    pub addr: DocAddress,
+    /// Copies that matched besides `addr` (those scoring above the collector's bound:
+    /// every exact copy of a story in the answer, as copies score alike).
+    pub copies: usize,
+    /// The best of those copies, at most `Collapse::members` of them.
+    pub members: Vec<(Score, DocAddress)>,
+}
+
+/// The best `limit` stories (articles without a key are each their own), and the number
+/// of matching articles.
+pub(crate) struct Collapse {
+    pub limit: usize,
+    pub members: usize,
+    /// Whether to prune: the count is then a second pass over the query without scores,
+    /// cheap for terms (their document frequency) but a second run of a phrase's
+    /// positions; a phrase is better counted in the one pass that scores it.
+    pub prune: bool,
+}
+
+impl Collector for Collapse {
+    type Fruit = (Vec<Collapsed>, usize);
+    type Child = SegmentCollapse;
+
+    fn for_segment(
+        &self,
+        ord: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(SegmentCollapse {
+            ord,
+            keys: segment.fast_fields().u64("story").ok(),
+            limit: self.limit.max(1),
+            members: self.members,
+            entries: Vec::new(),
+            by_key: FxHashMap::default(),
+            threshold: Score::MIN,
+            kept: 0,
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        ord: u32,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<(Vec<Collapsed>, usize)> {
+        let mut child = self.for_segment(ord, reader)?;
+        if !self.prune {
+            let alive = reader.alive_bitset();
+            weight.for_each(reader, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    child.collect(doc, score);
+                }
+            })?;
+            return Ok(child.harvest());
+        }
+        let count = weight.count(reader)? as usize;
+        let alive = reader.alive_bitset();
+        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                child.push(doc, score);
+            }
+            // Copies of a story kept score as its article does, the last one's too:
+            // they must still come (tantivy passes only scores above the bound).
+            child.threshold.next_down()
+        })?;
+        let (out, _) = child.harvest();
+        Ok((out, count))
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(Vec<Collapsed>, usize)>) -> tantivy::Result<Self::Fruit> {
+        let count = fruits.iter().map(|(_, n)| n).sum();
+        // The same story in several segments: one entry, its best article leading.
+        let mut merged: Vec<Collapsed> = Vec::new();
+        let mut at: FxHashMap<u64, usize> = FxHashMap::default();
+        for (entries, _) in fruits {
+            for c in entries {
+                let key = c.key;
+                match at.get(&key).filter(|_| key != 0) {
+                    None => {
+                        at.insert(key, merged.len());
+                        merged.push(c);
+                    }
+                    Some(&i) => {
+                        let m = &mut merged[i];
+                        let (lead, other) = if better(&c, m) {
+                            (c, m.clone())
+                        } else {
+                            (m.clone(), c)
+                        };
+                        let mut members = lead.members;
+                        members.push((other.score, other.addr));
+                        members.extend(other.members);
+                        members.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                        members.truncate(self.members);
+                        *m = Collapsed {
+                            key,
+                            score: lead.score,
+                            addr: lead.addr,
+                            copies: lead.copies + other.copies + 1,
+                            members,
+                        };
+                    }
+                }
+            }
+        }
+        let mut out = merged;
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+        out.truncate(self.limit);
+        Ok((out, count))
+    }
+}
+
+/// Whether `a` leads `b`: a higher score, or the same and an earlier address (the order
+/// tantivy's own top documents use, so that folding picks the article it picked).
+fn better(a: &Collapsed, b: &Collapsed) -> bool {
+    a.score > b.score || (a.score == b.score && a.addr < b.addr)
+}
+
+/// How many more stories than asked a segment keeps when they tie (see
+/// [`SegmentCollapse::cut`]); past that (a query whose every article scores alike, as a
+/// filter alone does), copies in other segments may go uncounted.
+const TIES: usize = 4;
+
+pub(crate) struct SegmentCollapse {
+    ord: SegmentOrdinal,
+    keys: Option<Column<u64>>,
+    limit: usize,
+    members: usize,
+    /// Stories collected, unordered; cut back to `limit` when twice that many.
+    entries: Vec<Entry>,
+    by_key: FxHashMap<u64, usize>,
+    /// The `limit`-th best story's score at the last cut: an article scoring lower
+    /// cannot enter (nor, pruning, be scored), one scoring the same only as a copy.
+    threshold: Score,
+    /// Stories the last cut kept.
+    kept: usize,
+    count: usize,
+}
+
+struct Entry {
+    key: u64,
+    score: Score,
+    doc: DocId,
+    copies: usize,
+    members: Vec<(Score, DocId)>,
+}
+
+impl SegmentCollapse {
+    fn push(&mut self, doc: DocId, score: Score) {
+        if score < self.threshold {
+            return;
+        }
+        let key = self.keys.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+        if key != 0 {
+            if let Some(&i) = self.by_key.get(&key) {
+                let e = &mut self.entries[i];
+                e.copies += 1;
+                // Documents come in order: an equal score keeps the earlier one leading.
+                let member = if score > e.score {
+                    let old = (e.score, e.doc);
+                    e.score = score;
+                    e.doc = doc;
+                    old
+                } else {
+                    (score, doc)
+                };
+                e.members.push(member);
+                if e.members.len() > self.members.max(1).saturating_mul(2) {
+                    trim(&mut e.members, self.members);
+                }
+                return;
+            }
+            self.by_key.insert(key, self.entries.len());
+        }
+        self.entries.push(Entry {
+            key,
+            score,
+            doc,
+            copies: 0,
+            members: Vec::new(),
+        });
+        // Cut when twice as many as the last cut kept: the threshold rises early (each
+        // article over it costs a read of its key), and ties kept do not make every
+        // new one cut again.
+        if self.entries.len() >= self.kept.max(self.limit).saturating_mul(2) {
+            self.cut();
+        }
+    }
+
+    /// Keeps the best `limit` stories, and those scoring as the last of them (up to
+    /// `TIES` times as many in all), and raises the threshold to that score. Ties are
+    /// kept because segments order them by their own addresses: a story the answer
+    /// keeps may tie, in another segment, with stories that lose there, and its copies
+    /// there must still be counted.
+    fn cut(&mut self) {
+        self.entries
+            .sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        if self.entries.len() >= self.limit {
+            let last = self.entries[self.limit - 1].score;
+            let keep = self.limit
+                + self.entries[self.limit..]
+                    .iter()
+                    .take_while(|e| e.score == last)
+                    .count();
+            self.entries
+                .truncate(keep.min(self.limit.saturating_mul(TIES)));
+            self.threshold = last;
+        }
+        self.kept = self.entries.len();
+        self.by_key.clear();
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.key != 0 {
+                self.by_key.insert(e.key, i);
+            }
+        }
+    }
+}
+
+fn trim(members: &mut Vec<(Score, DocId)>, n: usize) {
+    members.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    members.truncate(n);
+}
+
+impl SegmentCollector for SegmentCollapse {
+    type Fruit = (Vec<Collapsed>, usize);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.count += 1;
+        self.push(doc, score);
+    }
+
+    fn harvest(mut self) -> Self::Fruit {
+        self.cut();
+        let ord = self.ord;
+        let members = self.members;
+        let out = self
+            .entries
+            .into_iter()
+            .map(|mut e| {
+                trim(&mut e.members, members);
+                Collapsed {
+                    key: e.key,
+                    score: e.score,
+                    addr: DocAddress::new(ord, e.doc),
+                    copies: e.copies,
+                    members: e
+                        .members
+                        .into_iter()
+                        .map(|(s, d)| (s, DocAddress::new(ord, d)))
+                        .collect(),
+                }
+            })
+            .collect();
+        (out, self.count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::QueryParser;
+    use tantivy::schema::{Schema, FAST, TEXT};
+    use tantivy::{doc, Index};
+
+    /// An index of stories told several times over, in three segments: story `k` is
+    /// told `k % 4 + 1` times, with `k % 7 + 1` repetitions of the query word (so copies
+    /// score alike), and every fifth article has no story key.
+    fn index() -> (Index, tantivy::schema::Field) {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT);
+        let story = b.add_u64_field("story", FAST);
+        let index = Index::create_in_ram(b.build());
+        let mut w = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut n = 0u64;
+        for seg in 0..3 {
+            for k in 0..60u64 {
+                for copy in 0..(k % 4 + 1) {
+                    if (k + copy) % 3 != seg {
+                        continue;
+                    }
+                    n += 1;
+                    let key = if n.is_multiple_of(5) { 0 } else { k + 1 };
+                    let words = "oil ".repeat((k % 7 + 1) as usize) + &"filler ".repeat(20);
+                    w.add_document(doc!(body => words, story => key)).unwrap();
+                }
+            }
+            w.commit().unwrap();
+        }
+        (index, body)
+    }
+
+    #[test]
+    fn one_article_per_story_with_its_copies_counted_pruned_or_not() {
+        let (index, body) = index();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let query = QueryParser::for_index(&index, vec![body])
+            .parse_query("oil")
+            .unwrap();
+        // What collapsing must give: every article by score, the first of each key kept.
+        let (all, total) = searcher
+            .search(
+                &query,
+                &(TopDocs::with_limit(10_000).order_by_score(), Count),
+            )
+            .unwrap();
+        let key = |a: DocAddress| {
+            searcher
+                .segment_reader(a.segment_ord)
+                .fast_fields()
+                .u64("story")
+                .unwrap()
+                .first(a.doc_id)
+                .unwrap()
+        };
+        let mut all: Vec<(Score, DocAddress)> = all;
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut expected: Vec<(u64, Score, DocAddress, usize)> = Vec::new();
+        for (score, addr) in all {
+            let k = key(addr);
+            match expected.iter_mut().find(|e| e.0 == k && k != 0) {
+                Some(e) => e.3 += 1,
+                None => expected.push((k, score, addr, 0)),
+            }
+        }
+        for prune in [false, true] {
+            for limit in [3, 10, 1_000] {
+                let c = Collapse {
+                    limit,
+                    members: 2,
+                    prune,
+                };
+                let (got, count) = searcher.search(&query, &c).unwrap();
+                assert_eq!(count, total, "prune {prune}");
+                let want = &expected[..limit.min(expected.len())];
+                assert_eq!(got.len(), want.len(), "prune {prune} limit {limit}");
+                for (g, w) in got.iter().zip(want) {
+                    assert_eq!((g.key, g.score, g.addr), (w.0, w.1, w.2), "prune {prune}");
+                    assert_eq!(g.copies, w.3, "key {} prune {prune} limit {limit}", g.key);
+                    assert_eq!(g.members.len(), w.3.min(2));
+                    for (_, m) in &g.members {
+                        assert_eq!(key(*m), g.key);
+                        assert_ne!(*m, g.addr);
+                    }
+                }
+            }
+        }
+    }
+}
