@@ -348,7 +348,7 @@ fn main() {
             places.len() / 4,
             orgs.len() / 4
         );
-        eprintln!("bump ANALYZER_VERSION (src/analysis/compile.rs) so that indexes re-analyse");
+        eprintln!("bump ANALYZER_VERSION (src/analysis/compile/mod.rs) so that indexes re-analyse");
     }
 }
 

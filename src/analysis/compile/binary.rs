@@ -1,0 +1,425 @@
+//! The compiled table's binary form: laid out by [`encode`], read in place by [`Baked`] (the built-in table is baked into the binary by `build.rs`).
+
+use std::borrow::Cow;
+
+use super::{fingerprint, Case, Compiled, Entity, Form, Kind};
+
+/// Size of the word-form Bloom filter: 8 bits per form (the table is at most half
+/// full: 4 bits per slot), for about 5% false positives; at least 2^21 bits.
+fn bloom_bytes(slots: usize) -> usize {
+    (slots / 2).max(1 << 18)
+}
+
+/// The two filter bits of a form hash, from bits the slot index does not use.
+fn bloom_bits(hash: u64, bloom_bytes: usize) -> [usize; 2] {
+    let m = bloom_bytes * 8 - 1;
+    [(hash >> 41) as usize & m, (hash >> 22) as usize & m]
+}
+
+/// Magic and version of the binary form; bump the digit when the layout changes.
+const MAGIC: &[u8; 8] = b"GZALIAS5";
+/// Header: slots, keys, classes, entities, text bytes, max words (still written, no longer
+/// read: the analyzer looks ahead by the longest spelling per first word), spellings (u32
+/// each), then the 16-character fingerprint.
+const HEADER: usize = MAGIC.len() + 7 * 4 + 16;
+/// Case rule bits in a key's packed entity.
+const CASE_SHIFT: u32 = 30;
+/// The solo bit of a key's packed entity (see [`Entity::solo`]).
+const SOLO: u32 = 1 << 29;
+/// The entity index in a key's packed entity.
+const ENTITY_MASK: u32 = SOLO - 1;
+
+/// Lays a compiled table out as the bytes [`Baked`] reads in place. Sections, after the
+/// header (little-endian throughout):
+/// - word forms: an open-addressing table with linear probing, at most half full so
+///   that a miss (most words are no name) costs one or two probes: u64 form hashes (0:
+///   empty) then u32 packed [`Form`]s, `slots` of each; then a Bloom filter of the forms
+///   (two bits each), which fits in the CPU cache where the table does not;
+/// - spelling keys, sorted by class sequence: u32 start of each key's classes (one more
+///   than the keys), u32 entity index and case rule per key, then the classes;
+/// - entities: u32 byte offset of each entity's line (one more than the entities), the
+///   entity indices sorted by id, each entity's keys (u32 start per entity, one more
+///   than the entities, then the key indices), then the lines: id, name, kind,
+///   spellings, cased and solo spellings separated by tabs, list items by U+001F.
+pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
+    let slots = (c.forms.len() * 2).next_power_of_two().max(16);
+    let mask = slots - 1;
+    // In hash order, so that the same table always gives the same bytes.
+    let mut forms: Vec<(u64, u32)> = c.forms.iter().map(|(h, f)| (*h, f.pack())).collect();
+    forms.sort_unstable();
+    let mut form_keys = vec![0u64; slots];
+    let mut form_values = vec![0u32; slots];
+    let mut bloom = vec![0u8; bloom_bytes(slots)];
+    for (hash, value) in forms {
+        for bit in bloom_bits(hash, bloom.len()) {
+            bloom[bit / 8] |= 1 << (bit % 8);
+        }
+        let mut i = hash as usize & mask;
+        while form_keys[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        form_keys[i] = hash;
+        form_values[i] = value;
+    }
+    let mut key_start = vec![0u32];
+    let mut key_meta = Vec::new();
+    let mut classes = Vec::new();
+    for (seq, entity, case, solo) in &c.keys {
+        classes.extend_from_slice(seq);
+        key_start.push(classes.len() as u32);
+        key_meta.push(entity | (*case as u32) << CASE_SHIFT | if *solo { SOLO } else { 0 });
+    }
+    let mut text = String::new();
+    let mut entity_start = vec![0u32];
+    for e in entities {
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\n",
+            e.id,
+            e.name,
+            e.kind.as_str(),
+            e.spellings.join("\u{1f}"),
+            e.cased.join("\u{1f}"),
+            e.solo.join("\u{1f}")
+        ));
+        entity_start.push(text.len() as u32);
+    }
+    let mut id_order: Vec<u32> = (0..entities.len() as u32).collect();
+    id_order.sort_by(|&a, &b| entities[a as usize].id.cmp(&entities[b as usize].id));
+    // Each entity's keys, so that its word classes are found without a scan of all keys.
+    let mut by_entity: Vec<Vec<u32>> = vec![Vec::new(); entities.len()];
+    for (k, (_, entity, _, _)) in c.keys.iter().enumerate() {
+        by_entity[*entity as usize].push(k as u32);
+    }
+    let mut entity_keys_start = vec![0u32];
+    let mut entity_keys = Vec::with_capacity(c.keys.len());
+    for list in by_entity {
+        entity_keys.extend(list);
+        entity_keys_start.push(entity_keys.len() as u32);
+    }
+
+    let mut out = MAGIC.to_vec();
+    for n in [
+        slots,
+        c.keys.len(),
+        classes.len(),
+        entities.len(),
+        text.len(),
+        c.max_words,
+        c.spelling_count,
+    ] {
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+    out.extend_from_slice(fingerprint(entities).as_bytes());
+    form_keys
+        .iter()
+        .for_each(|k| out.extend_from_slice(&k.to_le_bytes()));
+    form_values
+        .iter()
+        .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    out.extend_from_slice(&bloom);
+    for section in [
+        &key_start,
+        &key_meta,
+        &classes,
+        &entity_start,
+        &id_order,
+        &entity_keys_start,
+        &entity_keys,
+    ] {
+        section
+            .iter()
+            .for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
+    }
+    out.extend_from_slice(text.as_bytes());
+    out
+}
+
+/// A table laid out by [`encode`], read in place: nothing is decoded or built when it is
+/// opened, so the table baked into the binary costs a process nothing at start-up.
+pub struct Baked {
+    bytes: Cow<'static, [u8]>,
+    slots: usize,
+    keys: usize,
+    entities: usize,
+    spelling_count: usize,
+    // Byte offsets of the sections.
+    form_values: usize,
+    bloom: usize,
+    key_start: usize,
+    key_meta: usize,
+    classes: usize,
+    entity_start: usize,
+    id_order: usize,
+    entity_keys_start: usize,
+    entity_keys: usize,
+    text: usize,
+}
+
+impl Baked {
+    /// Checks the layout of `bytes`; `None` if they are not a table of this version.
+    pub fn new(bytes: Cow<'static, [u8]>) -> Option<Baked> {
+        let b = bytes.strip_prefix(MAGIC)?;
+        let h = |i: usize| read_u32(b, i) as usize;
+        if b.len() < HEADER - MAGIC.len() {
+            return None;
+        }
+        let (slots, keys, classes, entities, text_len) = (h(0), h(1), h(2), h(3), h(4));
+        if !slots.is_power_of_two() {
+            return None;
+        }
+        let form_keys = HEADER;
+        let form_values = form_keys + slots * 8;
+        let bloom = form_values + slots * 4;
+        let key_start = bloom + bloom_bytes(slots);
+        let key_meta = key_start + (keys + 1) * 4;
+        let class_at = key_meta + keys * 4;
+        let entity_start = class_at + classes * 4;
+        let id_order = entity_start + (entities + 1) * 4;
+        let entity_keys_start = id_order + entities * 4;
+        let entity_keys = entity_keys_start + (entities + 1) * 4;
+        let text = entity_keys + keys * 4;
+        if bytes.len() != text + text_len {
+            return None;
+        }
+        // The fingerprint must read as text; entity lines are checked one by one as
+        // they are read (checking the whole text here cost more than the rest of opening).
+        std::str::from_utf8(&bytes[HEADER - 16..HEADER]).ok()?;
+        let baked = Baked {
+            slots,
+            keys,
+            entities,
+            spelling_count: h(6),
+            form_values,
+            bloom,
+            key_start,
+            key_meta,
+            classes: class_at,
+            entity_start,
+            id_order,
+            entity_keys_start,
+            entity_keys,
+            text,
+            bytes,
+        };
+        // Offsets inside their sections, so that reads never go out of bounds. Only
+        // `encode` writes tables (the built-in one at build time), so release builds
+        // trust them: checking 150,000 keys and 46,000 entities is ~0.5 ms of every
+        // process, and debug builds (the tests) still check each one.
+        let ok = !cfg!(debug_assertions)
+            || (0..=keys).all(|k| baked.u32_at(key_start, k) as usize <= classes)
+                && (0..=entities).all(|e| baked.u32_at(entity_start, e) as usize <= text_len)
+                && (0..keys).all(|k| (baked.u32_at(key_meta, k) & ENTITY_MASK) < entities as u32)
+                && (0..entities).all(|e| (baked.u32_at(id_order, e) as usize) < entities)
+                && (0..=entities).all(|e| baked.u32_at(entity_keys_start, e) as usize <= keys)
+                && (0..keys).all(|k| (baked.u32_at(entity_keys, k) as usize) < keys);
+        ok.then_some(baked)
+    }
+
+    fn u32_at(&self, section: usize, i: usize) -> u32 {
+        read_u32(&self.bytes[section..], i)
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        std::str::from_utf8(&self.bytes[HEADER - 16..HEADER]).expect("checked in new")
+    }
+
+    /// The layout as [`encode`] wrote it.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn spelling_count(&self) -> usize {
+        self.spelling_count
+    }
+
+    /// The form of a word form's hash (see [`form_hash`]).
+    pub fn form(&self, hash: u64) -> Option<Form> {
+        let size = bloom_bytes(self.slots);
+        let bloom = &self.bytes[self.bloom..self.bloom + size];
+        if !bloom_bits(hash, size)
+            .iter()
+            .all(|&bit| bloom[bit / 8] & (1 << (bit % 8)) != 0)
+        {
+            return None;
+        }
+        let keys = &self.bytes[HEADER..self.form_values];
+        let mask = self.slots - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            match read_u64(keys, i) {
+                0 => return None,
+                k if k == hash => return Some(Form::unpack(self.u32_at(self.form_values, i))),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// How many word forms the table holds (counted: only tests and tools ask).
+    pub fn form_count(&self) -> usize {
+        let keys = &self.bytes[HEADER..self.form_values];
+        (0..self.slots).filter(|&i| read_u64(keys, i) != 0).count()
+    }
+
+    /// The entity a class sequence spells, and its case rule: a binary search on the
+    /// first class (one read per step), then the few keys that start with it. (The
+    /// analyzer asks [`Baked::keys_from`] and [`Baked::prefixes_of`] instead.)
+    #[cfg(test)]
+    pub fn lookup(&self, seq: &[u32]) -> Option<(u32, Case)> {
+        let mut found = None;
+        let (keys, _) = self.keys_from(*seq.first()?);
+        self.prefixes_of(keys, seq, |len, entity, case, _| {
+            if len == seq.len() && found.is_none() {
+                found = Some((entity, case));
+            }
+        });
+        found
+    }
+
+    /// The keys that start with class `first` (by index, in key order) and the most
+    /// words any of them has: 0 when no spelling starts with that class, so that a word
+    /// that only ever ends a name needs no look-ahead.
+    pub fn keys_from(&self, first: u32) -> (std::ops::Range<usize>, usize) {
+        let (mut lo, mut hi) = (0, self.keys);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.key_class(mid, 0) < first {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut end = lo;
+        let mut longest = 0;
+        while end < self.keys && self.key_len(end) > 0 && self.key_class(end, 0) == first {
+            longest = longest.max(self.key_len(end));
+            end += 1;
+        }
+        (lo..end, longest)
+    }
+
+    /// Calls `each(words, entity, case, solo)` for every spelling of `keys` (see
+    /// [`Baked::keys_from`]) whose class sequence is a prefix of `seq`, in key order.
+    pub fn prefixes_of(
+        &self,
+        keys: std::ops::Range<usize>,
+        seq: &[u32],
+        mut each: impl FnMut(usize, u32, Case, bool),
+    ) {
+        for k in keys {
+            let len = self.key_len(k);
+            if len <= seq.len() && (1..len).all(|i| self.key_class(k, i) == seq[i]) {
+                let packed = self.u32_at(self.key_meta, k);
+                let case = match packed >> CASE_SHIFT {
+                    1 => Case::Capitalised,
+                    2 => Case::Upper,
+                    _ => Case::Any,
+                };
+                each(len, packed & ENTITY_MASK, case, packed & SOLO != 0);
+            }
+        }
+    }
+
+    /// Class `i` of key `k`.
+    fn key_class(&self, k: usize, i: usize) -> u32 {
+        self.u32_at(self.classes, self.u32_at(self.key_start, k) as usize + i)
+    }
+
+    /// How many words key `k` has.
+    fn key_len(&self, k: usize) -> usize {
+        (self.u32_at(self.key_start, k + 1) - self.u32_at(self.key_start, k)) as usize
+    }
+
+    /// Every word class used by a spelling of entity `entity`.
+    pub fn classes_of(&self, entity: u32) -> Vec<u32> {
+        let (first, last) = (
+            self.u32_at(self.entity_keys_start, entity as usize) as usize,
+            self.u32_at(self.entity_keys_start, entity as usize + 1) as usize,
+        );
+        let mut out: Vec<u32> = (first..last)
+            .map(|i| self.u32_at(self.entity_keys, i) as usize)
+            .flat_map(|k| {
+                let (from, to) = (
+                    self.u32_at(self.key_start, k) as usize,
+                    self.u32_at(self.key_start, k + 1) as usize,
+                );
+                (from..to).map(move |i| self.u32_at(self.classes, i))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.entities
+    }
+
+    /// Entity `i`, decoded from its line.
+    pub fn entity(&self, i: usize) -> Entity {
+        let line = self.line(i);
+        let mut f = line.split('\t');
+        let mut next = || f.next().unwrap_or_default();
+        let list = |s: &str| -> Vec<String> {
+            if s.is_empty() {
+                Vec::new()
+            } else {
+                s.split('\u{1f}').map(str::to_string).collect()
+            }
+        };
+        let (id, name, kind) = (next(), next(), next());
+        Entity {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: Kind::parse(kind).unwrap_or(Kind::Place),
+            spellings: list(next()),
+            cased: list(next()),
+            solo: list(next()),
+        }
+    }
+
+    fn line(&self, i: usize) -> &str {
+        std::str::from_utf8(self.line_bytes(i))
+            .unwrap_or_default()
+            .trim_end_matches('\n')
+    }
+
+    /// Entity line `i` as bytes (a line read from a damaged table is empty rather than a
+    /// panic).
+    fn line_bytes(&self, i: usize) -> &[u8] {
+        let (from, to) = (
+            self.u32_at(self.entity_start, i) as usize,
+            self.u32_at(self.entity_start, i + 1) as usize,
+        );
+        self.bytes
+            .get(self.text + from..self.text + to)
+            .unwrap_or_default()
+    }
+
+    /// The index of the entity with id `id` (binary search over the ids).
+    pub fn entity_index(&self, id: &str) -> Option<u32> {
+        let mut lo = 0;
+        let mut hi = self.entities;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let e = self.u32_at(self.id_order, mid);
+            // The id is the line's first field; comparing bytes spares validating the
+            // whole line (hundreds of spellings for some places) at every step.
+            let line = self.line_bytes(e as usize);
+            let this = line.split(|&b| b == b'\t').next().unwrap_or_default();
+            match this.cmp(id.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(e),
+            }
+        }
+        None
+    }
+}
+
+fn read_u64(bytes: &[u8], slot: usize) -> u64 {
+    u64::from_le_bytes(bytes[slot * 8..slot * 8 + 8].try_into().expect("8 bytes"))
+}
+
+fn read_u32(bytes: &[u8], slot: usize) -> u32 {
+    u32::from_le_bytes(bytes[slot * 4..slot * 4 + 4].try_into().expect("4 bytes"))
+}
