@@ -148,6 +148,8 @@ pub fn run(
         }
     }
     std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+    // Segments the job's merges read stop counting in its memory once read (`trim`).
+    let _trim = crate::trim::Trimmer::start(path);
     let _lock = JobLock::acquire(path, opts.wait)?;
     // Segment files a killed job, or one stopped by a full disk, left behind: nothing
     // refers to them, and they may be what fills the disk.

@@ -32,6 +32,7 @@ pub mod search;
 pub mod show;
 pub mod similar;
 pub mod supersede;
+pub mod trim;
 pub mod typos;
 pub mod versions;
 pub mod watch;
