@@ -77,7 +77,7 @@ fn user_alias_files_add_entities_and_mark_the_index() {
         .run(&["index", "corpus", "--index", "idx", "--aliases", file])
         .status
         .success());
-    let out = d.run(&[
+    let cocobod = [
         "search",
         "--index",
         "idx",
@@ -85,7 +85,8 @@ fn user_alias_files_add_entities_and_mark_the_index() {
         file,
         "--json",
         "Cocobod",
-    ]);
+    ];
+    let out = d.run(&cocobod);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let recs: Vec<serde_json::Value> = stdout(&out)
         .lines()
@@ -105,15 +106,7 @@ fn user_alias_files_add_entities_and_mark_the_index() {
         let cached = d
             .cmd()
             .env("GAZETTE_CACHE_DIR", &cache)
-            .args([
-                "search",
-                "--index",
-                "idx",
-                "--aliases",
-                file,
-                "--json",
-                "Cocobod",
-            ])
+            .args(cocobod)
             .output()
             .unwrap();
         assert!(stderr(&cached).is_empty(), "{}", stderr(&cached));
