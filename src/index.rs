@@ -182,6 +182,9 @@ pub struct GazetteIndex {
     pub path: PathBuf,
     pub table: Arc<AliasTable>,
     pub info: Option<IndexInfo>,
+    /// Articles in the commit opened (what [`GazetteIndex::searcher`] decides on
+    /// threads by, without reading the index's meta.json a third time).
+    articles: u64,
     /// Opened on first use and kept: opening a reader loads every segment's metadata,
     /// too costly to repeat per search in a long-lived process.
     reader: std::sync::OnceLock<tantivy::IndexReader>,
@@ -190,11 +193,19 @@ pub struct GazetteIndex {
     analyzers: std::sync::Mutex<Vec<analysis::Analyzers>>,
 }
 
-/// Whether `path` holds an index at all (tantivy's meta.json).
+/// Bytes of stored articles compressed together. Reading one article decompresses its
+/// whole block, and a search reads one per passage and one per folded copy it names: at
+/// 10× a fresh `gazette search` spent 39% of its instructions in tantivy's default 16 KB
+/// blocks. 4 KB blocks cut a search's instructions by 23–27% at 10× (6–8% at 1×) for a
+/// store 8% larger (BENCHMARKS.md, 2026-12-03). The size is kept in each index's
+/// settings: indexes built before keep theirs.
+const STORE_BLOCK_BYTES: usize = 4096;
+
 /// From how many articles an index is searched on all cores (see
 /// [`GazetteIndex::searcher`]).
 const PARALLEL_SEARCH_ARTICLES: u64 = 100_000;
 
+/// Whether `path` holds an index at all (tantivy's meta.json).
 pub fn exists(path: &Path) -> bool {
     path.join("meta.json").is_file()
 }
@@ -227,13 +238,20 @@ impl GazetteIndex {
             });
         }
         analysis::register(&index);
-        let info = read_info(&index);
+        // Read once for both: parsing meta.json (its schema above all) is a fifth of
+        // what a fresh process spends opening an index.
+        let metas = index.load_metas().ok();
+        let info = metas.as_ref().and_then(info_of);
+        let articles = metas.map_or(0, |m| {
+            m.segments.iter().map(|s| u64::from(s.num_docs())).sum()
+        });
         Ok(GazetteIndex {
             index,
             fields,
             path: path.to_path_buf(),
             table,
             info,
+            articles,
             reader: std::sync::OnceLock::new(),
             analyzers: std::sync::Mutex::new(Vec::new()),
         })
@@ -246,7 +264,15 @@ impl GazetteIndex {
         }
         std::fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
         let (schema, _) = Fields::schema();
-        Index::create_in_dir(path, schema).map_err(|e| Error::index(path, e))?;
+        let settings = tantivy::IndexSettings {
+            docstore_blocksize: STORE_BLOCK_BYTES,
+            ..tantivy::IndexSettings::default()
+        };
+        Index::builder()
+            .schema(schema)
+            .settings(settings)
+            .create_in_dir(path)
+            .map_err(|e| Error::index(path, e))?;
         Self::open(path, table)
     }
 
@@ -276,14 +302,8 @@ impl GazetteIndex {
         // A large index has several segments: they are searched in parallel, one
         // thread per core. (A phrase of common words at 286,000 articles took 5 ms on
         // one core. For small indexes starting the threads costs more than it saves.)
-        let articles: u64 = index
-            .searchable_segment_metas()
-            .map_err(|e| Error::index(&self.path, e))?
-            .iter()
-            .map(|m| u64::from(m.num_docs()))
-            .sum();
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        if articles >= PARALLEL_SEARCH_ARTICLES && cores > 1 {
+        if self.articles >= PARALLEL_SEARCH_ARTICLES && cores > 1 {
             index
                 .set_multithread_executor(cores)
                 .map_err(|e| Error::index(&self.path, e))?;
@@ -319,12 +339,13 @@ impl GazetteIndex {
 pub fn last_job(path: &Path) -> u64 {
     Index::open_in_dir(path)
         .ok()
-        .and_then(|i| read_info(&i))
+        .and_then(|i| i.load_metas().ok())
+        .and_then(|m| info_of(&m))
         .map_or(0, |i| i.job)
 }
 
-fn read_info(index: &Index) -> Option<IndexInfo> {
-    let metas = index.load_metas().ok()?;
+/// The Gazette build information a commit carries as its payload.
+fn info_of(metas: &tantivy::IndexMeta) -> Option<IndexInfo> {
     serde_json::from_str(metas.payload.as_deref()?).ok()
 }
 

@@ -1,12 +1,15 @@
 //! Which sentences of a body may hold a match, found before the costly analyser stages.
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream, Tokenizer};
 
 use super::{Literal, Mark};
 use crate::analysis::normalize::{normalize, Fold};
 use crate::analysis::segment::WordTokenizer;
 use crate::analysis::ENTITY_PREFIX;
+
+/// Up to how many bytes of keys the byte search is a DFA (see [`Prefilter::new`]).
+const DFA_KEY_BYTES: usize = 64;
 
 /// Which sentences of a body can hold a match, found without the costly stages of the
 /// analyzer. Words are segmented and normalised (the first, cheap stages); a word can
@@ -135,9 +138,22 @@ impl Prefilter {
             && terms
                 .iter()
                 .all(|(k, _, _)| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric()));
+        // A search scans a few articles: the DFA the builder picks for up to a hundred
+        // keys scans fastest, but building it for an alias's spellings (every case form
+        // of Kyiv) cost more than all the scanning it sped up, so many keys get a
+        // contiguous NFA (a fresh `search Kiev`: 5.7% fewer instructions; two words
+        // stay with the DFA, which scanned them 2% faster).
+        let key_bytes: usize = terms.iter().map(|(k, _, _)| k.len()).sum::<usize>()
+            + entity_keys.iter().map(|k| k.len()).sum::<usize>();
+        let kind = if key_bytes <= DFA_KEY_BYTES {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
         let ascii = ascii_keys
             .then(|| {
                 AhoCorasick::builder()
+                    .kind(Some(kind))
                     .ascii_case_insensitive(true)
                     .build(terms.iter().map(|(k, _, _)| k).chain(&entity_keys))
                     .ok()
