@@ -141,7 +141,7 @@ fn main() {
     for e in table.entities() {
         for s in e.spellings.iter().chain(std::iter::once(&e.name)) {
             for w in gazette::analysis::compile::words_of(s) {
-                let mut forms = gazette::analysis::compile::case_forms(&w, false);
+                let mut forms = gazette::analysis::compile::case_forms(&w, false, false);
                 forms.push(w);
                 if forms.iter().any(|f| headwords.contains(f)) {
                     for f in forms {
@@ -206,7 +206,7 @@ fn main() {
     let mut form_city: HashMap<String, usize> = HashMap::new();
     for (i, names) in names_of.iter().enumerate() {
         for n in names {
-            for f in gazette::analysis::compile::case_forms(n, false) {
+            for f in gazette::analysis::compile::case_forms(n, false, false) {
                 let best = form_city.entry(f).or_insert(i);
                 if cities[*best].1 < cities[i].1 {
                     *best = i;
@@ -254,7 +254,7 @@ fn main() {
                 shared.push(word.clone());
             }
             // Its case forms: a case form of any name of another city.
-            for f in gazette::analysis::compile::case_forms(word, false) {
+            for f in gazette::analysis::compile::case_forms(word, false, false) {
                 let Some(other) = form_city.get(&f).map(|&i| &cities[i]) else {
                     continue;
                 };
@@ -298,7 +298,7 @@ fn main() {
         for s in e.spellings.iter().chain(std::iter::once(&e.name)) {
             let words = gazette::analysis::compile::words_of(s);
             let [word] = words.as_slice() else { continue };
-            for f in gazette::analysis::compile::case_forms(word, false) {
+            for f in gazette::analysis::compile::case_forms(word, false, false) {
                 if !own.contains(&f) && name_parts.contains(&f) {
                     shared.push(f);
                     person_forms += 1;

@@ -291,7 +291,11 @@ impl AliasTable {
                 && t_words
                     .iter()
                     .zip(&found_words)
-                    .all(|(t, f)| t == f || compile::case_forms(t, multi).iter().any(|c| c == f))
+                    .enumerate()
+                    .all(|(i, (t, f))| {
+                        let given = compile::is_given_name(entity.kind, t_words.len(), i);
+                        t == f || compile::case_forms(t, multi, given).iter().any(|c| c == f)
+                    })
         });
         Some(nominative.map_or(found, |t| t.as_str()))
     }

@@ -391,6 +391,24 @@ cased = ["US", "U.S."]
         );
     }
 
+    #[test]
+    fn given_names_in_ij_decline_as_nouns() {
+        // A person's given name in -ій/-ий is a noun (Віталія), not an adjective
+        // (Віталього): the whole name in the genitive or dative is one mark.
+        let mark = |text: &str| ("@vitali_klitschko".to_string(), text.to_string());
+        assert_eq!(
+            entities_in("Партія Віталія Кличка і Віталію Кличку."),
+            [mark("Віталія Кличка"), mark("Віталію Кличку")]
+        );
+        assert_eq!(entities_in("У Виталия Кличко."), [mark("Виталия Кличко")]);
+        let forms = compile::case_forms("віталій", true, true);
+        assert!(forms.iter().any(|f| f == "віталія") && forms.iter().any(|f| f == "віталієм"));
+        // Other words in -ий stay adjectives: Кривий Ріг, Зеленський.
+        let forms = compile::case_forms("зеленський", false, false);
+        assert!(forms.iter().any(|f| f == "зеленського"));
+        assert!(!forms.iter().any(|f| f == "зеленськія"));
+    }
+
     /// The entity ids found in `text`, in order.
     fn ids_in(text: &str) -> Vec<String> {
         entities_in(text).into_iter().map(|(id, _)| id).collect()

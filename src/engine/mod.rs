@@ -103,8 +103,9 @@ impl Present {
             for s in &e.spellings {
                 let words = spelling_words(s);
                 let multi = words.len() > 1;
-                for w in &words {
-                    for form in analysis::compile::case_forms(w, multi) {
+                for (i, w) in words.iter().enumerate() {
+                    let given = analysis::compile::is_given_name(e.kind, words.len(), i);
+                    for form in analysis::compile::case_forms(w, multi, given) {
                         wanted.insert(normalize(&form, Fold::CaseAndDiacritics));
                     }
                 }
@@ -177,11 +178,13 @@ pub fn name_rules(table: &Arc<AliasTable>, present: Option<&Present>) -> Vec<Nam
             let multi = words.len() > 1;
             let forms: Vec<Vec<String>> = words
                 .iter()
-                .map(|w| {
+                .enumerate()
+                .map(|(i, w)| {
                     let mut f = vec![w.clone()];
                     if with_forms {
+                        let given = analysis::compile::is_given_name(e.kind, words.len(), i);
                         f.extend(
-                            analysis::compile::case_forms(w, multi)
+                            analysis::compile::case_forms(w, multi, given)
                                 .into_iter()
                                 .filter(|form| present.is_none_or(|p| p.holds(form))),
                         );

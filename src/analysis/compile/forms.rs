@@ -34,12 +34,21 @@ fn is_cyrillic_word(w: &str) -> bool {
         .all(|c| ('\u{0400}'..='\u{04FF}').contains(&c) || c == '\'')
 }
 
+/// Whether word `i` of a spelling of `words` words, of an entity of `kind`, is a given
+/// name: a person's words before the last ("Віталій Кличко"). Given names in -ій/-ий
+/// are nouns (Віталій → Віталія, Виталий → Виталия), where other words in -ій/-ий are
+/// adjectives (Зеленський → Зеленського, Кривий Ріг → Кривого Рогу).
+pub fn is_given_name(kind: super::Kind, words: usize, i: usize) -> bool {
+    kind == super::Kind::Person && i + 1 < words
+}
+
 /// A word and its generated case forms, hashed, each with whether its stem is short
 /// (such forms are only trusted inside multi-word names). Latin words are not inflected.
-pub(super) fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
+/// `given`: the word is a given name (see [`is_given_name`]).
+pub(super) fn inflections(word: &str, multi: bool, given: bool) -> Vec<(u64, bool)> {
     let word_hash = form_hash(word);
     let mut out = vec![(word_hash, false)];
-    each_case_form(word, multi, &mut |form, short| {
+    each_case_form(word, multi, given, &mut |form, short| {
         let hash = form_hash(form);
         if hash != word_hash {
             out.push((hash, short));
@@ -49,10 +58,11 @@ pub(super) fn inflections(word: &str, multi: bool) -> Vec<(u64, bool)> {
 }
 
 /// The generated case forms of a word (not the word itself), as strings: for tools
-/// that compare them with other names (`examples/common_forms.rs`).
-pub fn case_forms(word: &str, multi: bool) -> Vec<String> {
+/// that compare them with other names (`examples/common_forms.rs`). `given` as for
+/// [`inflections`].
+pub fn case_forms(word: &str, multi: bool, given: bool) -> Vec<String> {
     let mut out = Vec::new();
-    each_case_form(word, multi, &mut |form, _| {
+    each_case_form(word, multi, given, &mut |form, _| {
         if form != word && !out.iter().any(|o: &String| o == form) {
             out.push(form.to_string());
         }
@@ -61,7 +71,7 @@ pub fn case_forms(word: &str, multi: bool) -> Vec<String> {
 }
 
 /// Calls `emit` with every generated case form of a word and whether its stem is short.
-fn each_case_form(word: &str, multi: bool, emit: &mut dyn FnMut(&str, bool)) {
+fn each_case_form(word: &str, multi: bool, given: bool, emit: &mut dyn FnMut(&str, bool)) {
     if !is_cyrillic_word(word) {
         return;
     }
@@ -79,6 +89,20 @@ fn each_case_form(word: &str, multi: bool, emit: &mut dyn FnMut(&str, bool)) {
             tail2.as_str(),
             "ий" | "ій" | "ый" | "ой" | "ая" | "яя" | "ое" | "ее"
         );
+    // A given name in -ій/-ий is a noun of the -й declension (Віталій → Віталія,
+    // Віталію, Віталієм; Виталий → Виталия); a surname before it (Зеленський Володимир)
+    // would be adjectival, so a given name's word gets both.
+    let given_noun = given && adjectival && matches!(tail2.as_str(), "ий" | "ій");
+    if given_noun {
+        let stem: String = chars[..n - 1].iter().collect();
+        let mut buf = String::with_capacity(stem.len() + 8);
+        for e in MASC_ENDINGS {
+            buf.clear();
+            buf.push_str(&stem);
+            buf.push_str(e);
+            emit(&buf, false);
+        }
+    }
     if adjectival {
         stems.push(chars[..n - 2].iter().collect());
     } else if before_e

@@ -31,7 +31,7 @@ mod parse;
 
 pub use binary::{encode, Baked};
 use forms::inflections;
-pub use forms::{case_forms, form_hash};
+pub use forms::{case_forms, form_hash, is_given_name};
 pub use parse::{parse, ParseError};
 
 /// What kind of thing an entity is.
@@ -228,13 +228,14 @@ fn compile_keys(
             spelling_count += 1;
             max_words = max_words.max(words.len());
             let multi = words.len() > 1;
-            for w in &words {
+            for (wi, w) in words.iter().enumerate() {
                 let next = word_ids.len() as u32;
                 let wid = *word_ids.entry(w.clone()).or_insert(next);
                 if !multi {
                     alone.insert(wid);
                 }
-                for (i, (form, short)) in inflections(w, multi).into_iter().enumerate() {
+                let given = is_given_name(e.kind, words.len(), wi);
+                for (i, (form, short)) in inflections(w, multi, given).into_iter().enumerate() {
                     let claim = Claim {
                         word: wid,
                         entity: ei as u32,
