@@ -95,13 +95,7 @@ fn each_case_form(word: &str, multi: bool, given: bool, emit: &mut dyn FnMut(&st
     let given_noun = given && adjectival && matches!(tail2.as_str(), "ий" | "ій");
     if given_noun {
         let stem: String = chars[..n - 1].iter().collect();
-        let mut buf = String::with_capacity(stem.len() + 8);
-        for e in MASC_ENDINGS {
-            buf.clear();
-            buf.push_str(&stem);
-            buf.push_str(e);
-            emit(&buf, false);
-        }
+        emit_endings(&stem, MASC_ENDINGS, false, emit);
     }
     if adjectival {
         stems.push(chars[..n - 2].iter().collect());
@@ -148,14 +142,7 @@ fn each_case_form(word: &str, multi: bool, given: bool, emit: &mut dyn FnMut(&st
         } else {
             MASC_ENDINGS
         };
-        // Forms are made in one reused buffer: no string is kept per form.
-        let mut buf = String::with_capacity(stem.len() + 8);
-        for e in endings {
-            buf.clear();
-            buf.push_str(&stem);
-            buf.push_str(e);
-            emit(&buf, short);
-        }
+        emit_endings(&stem, endings, short, emit);
         // Ukrainian dative/locative softens a final г, к, х before -і: Ріг → Розі,
         // Кривий Ріг → у Кривому Розі.
         if !adjectival && !before_e {
@@ -171,6 +158,17 @@ fn each_case_form(word: &str, multi: bool, given: bool, emit: &mut dyn FnMut(&st
                 emit(&c.into_iter().collect::<String>(), short);
             }
         }
+    }
+}
+
+/// Emits `stem` with each of `endings`, in one reused buffer: no string is kept per form.
+fn emit_endings(stem: &str, endings: &[&str], short: bool, emit: &mut dyn FnMut(&str, bool)) {
+    let mut buf = String::with_capacity(stem.len() + 8);
+    for e in endings {
+        buf.clear();
+        buf.push_str(stem);
+        buf.push_str(e);
+        emit(&buf, short);
     }
 }
 
