@@ -30,6 +30,24 @@ pub fn normalize_into(src: &str, fold: Fold, out: &mut String) {
 fn normalize_append(src: &str, fold: Fold, out: &mut String) {
     let mut prev_latin = false;
     for c in src.chars() {
+        // Fast paths for the two scripts of nearly every word (same results as the
+        // general path below, which looks each character up in Unicode's case tables):
+        // ASCII, and the 64 basic Cyrillic letters А–я.
+        if c.is_ascii() {
+            let lc = c.to_ascii_lowercase();
+            out.push(if lc == '`' { '\'' } else { lc });
+            prev_latin = lc.is_ascii_alphabetic();
+            continue;
+        }
+        if ('А'..='я').contains(&c) {
+            out.push(if c <= 'Я' {
+                char::from_u32(c as u32 + 0x20).unwrap_or(c)
+            } else {
+                c
+            });
+            prev_latin = false;
+            continue;
+        }
         for lc in c.to_lowercase() {
             let folded = fold == Fold::CaseAndDiacritics;
             match lc {
@@ -197,6 +215,22 @@ impl<T: TokenStream> TokenStream for NormalizerStream<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_paths_lower_case_as_unicode_does() {
+        for c in ('\0'..='\u{7f}').chain('А'..='я') {
+            let want = if c == '`' {
+                "'".to_string()
+            } else {
+                c.to_lowercase().to_string()
+            };
+            for fold in [Fold::Case, Fold::CaseAndDiacritics] {
+                assert_eq!(normalize(&c.to_string(), fold), want, "{c:?}");
+            }
+        }
+        // A combining mark after an ASCII letter still goes (NFD input).
+        assert_eq!(normalize("Kijo\u{301}w", Fold::CaseAndDiacritics), "kijow");
+    }
 
     #[test]
     fn folds_latin_keeps_cyrillic() {
