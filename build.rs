@@ -1,6 +1,8 @@
 //! Compiles the built-in alias table (`src/analysis/aliases.toml`) into the binary form
 //! the library embeds (`$OUT_DIR/aliases.bin`), so that no process pays for parsing and
 //! compiling it at start-up. The compiler is the library's own code, included here.
+//! It also keys the table's one-word spellings for "did you mean" (`typo-keys.tsv`, see
+//! `typos`) with the library's `ner::key::word`, so no index job or search does.
 //! On Linux it also links the `gazette` binary as a fixed-address executable (see
 //! `main`).
 
@@ -13,6 +15,12 @@ mod compile;
 mod normalize;
 #[path = "src/analysis/segment.rs"]
 mod segment;
+#[path = "src/ner/key/word.rs"]
+mod word;
+/// The paths the included modules use inside the library.
+mod analysis {
+    pub(crate) use super::normalize;
+}
 
 use std::path::PathBuf;
 
@@ -27,6 +35,7 @@ fn main() {
         "src/analysis/shared_forms.txt",
         "src/analysis/normalize.rs",
         "src/analysis/segment.rs",
+        "src/ner/key/word.rs",
     ] {
         println!("cargo:rerun-if-changed={input}");
     }
@@ -55,4 +64,10 @@ fn main() {
     std::fs::write(out.join("aliases.digest"), format!("{digest:032x}"))
         .expect("OUT_DIR is writable");
     std::fs::write(out.join("aliases.bin"), bytes).expect("OUT_DIR is writable");
+    let keys = word::sound_lines(
+        entities
+            .iter()
+            .flat_map(|e| e.spellings.iter().map(String::as_str)),
+    );
+    std::fs::write(out.join("typo-keys.tsv"), keys).expect("OUT_DIR is writable");
 }

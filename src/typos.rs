@@ -232,18 +232,25 @@ pub fn corrections(
         let found_near = best.is_some();
         // The table adds the spellings of its names that the index's words lack (an
         // English archive that never writes "Kharkiv"), found by their romanisation-blind
-        // keys within the budget. Only when the index has no near word: keying the
-        // table's 9,000 spellings costs about 10 ms per process.
+        // keys within the budget. Only when the index has no near word: the table has
+        // 109,000 one-word spellings to compare.
         if !found_near {
             let key = sound_key(&lower);
-            for (k, spellings) in table_keys(&gi.table, Some(&gi.path)).iter() {
-                // Keys are ASCII: lengths in bytes are lengths in letters.
-                if k.len().abs_diff(key.len()) > usize::from(distance)
-                    || strsim::osa_distance(k, &key) > usize::from(distance)
-                {
-                    continue;
-                }
-                for s in spellings {
+            let keys = table_keys(&gi.table, Some(&gi.path));
+            // Lines are sorted by key: each key is measured once.
+            let mut last: Option<(&str, bool)> = None;
+            for (k, s) in keys.lines().filter_map(|l| l.split_once('\t')) {
+                let near = match last {
+                    Some((lk, near)) if lk == k => near,
+                    _ => {
+                        // Keys are ASCII: lengths in bytes are lengths in letters.
+                        let near = k.len().abs_diff(key.len()) <= usize::from(distance)
+                            && strsim::osa_distance(k, &key) <= usize::from(distance);
+                        last = Some((k, near));
+                        near
+                    }
+                };
+                if near {
                     let df = entity_articles(gi, searcher, &mut names, s);
                     consider(&mut best, &lower, distance, s, df);
                 }
@@ -256,85 +263,79 @@ pub fn corrections(
     Some(fixes)
 }
 
-/// The alias table's one-word spellings (lower case) by [`sound_key`]: kept per process,
-/// read from the index folder where the indexing job wrote them
-/// ([`write_table_keys`]), else computed (keying 9,000 spellings takes about 10 ms).
+/// The built-in table's keys, made by `build.rs` with [`crate::ner::key::sound_lines`].
+static BUILTIN_KEYS: &str = include_str!(concat!(env!("OUT_DIR"), "/typo-keys.tsv"));
+
+/// The alias table's one-word spellings (lower case) by [`sound_key`], as sorted
+/// `key<TAB>spelling` lines: the built-in table's from the binary; a table with a user
+/// file's from the index folder, where the indexing job wrote them
+/// ([`write_table_keys`]), else computed (keying 109,000 spellings takes about 0.2 s).
+/// Kept per process.
 fn table_keys(
     table: &crate::analysis::AliasTable,
     index: Option<&std::path::Path>,
-) -> std::sync::Arc<HashMap<String, Vec<String>>> {
-    use std::sync::{Arc, Mutex, OnceLock};
-    type Keys = Arc<HashMap<String, Vec<String>>>;
-    static CACHE: OnceLock<Mutex<Option<(String, Keys)>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(None));
-    let mut slot = cache.lock().unwrap_or_else(|e| e.into_inner());
+) -> std::sync::Arc<str> {
+    use std::sync::{Arc, Mutex};
+    static CACHE: Mutex<Option<(String, Arc<str>)>> = Mutex::new(None);
+    if is_builtin(table) {
+        return Arc::from(BUILTIN_KEYS);
+    }
+    let mut slot = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((fp, keys)) = slot.as_ref() {
         if fp == table.fingerprint() {
             return keys.clone();
         }
     }
-    let from_file = index
+    let keys: Arc<str> = index
         .and_then(|dir| std::fs::read_to_string(dir.join(keys_file_name(table))).ok())
-        .map(|text| {
-            let mut keys: HashMap<String, Vec<String>> = HashMap::new();
-            for line in text.lines() {
-                if let Some((k, s)) = line.split_once('\t') {
-                    keys.entry(k.to_string()).or_default().push(s.to_string());
-                }
-            }
-            keys
-        });
-    let keys = Arc::new(from_file.unwrap_or_else(|| compute_table_keys(table)));
+        .unwrap_or_else(|| compute_table_keys(table))
+        .into();
     *slot = Some((table.fingerprint().to_string(), keys.clone()));
     keys
 }
 
-fn compute_table_keys(table: &crate::analysis::AliasTable) -> HashMap<String, Vec<String>> {
-    let mut keys: HashMap<String, Vec<String>> = HashMap::new();
-    for e in table.entities() {
-        for s in e.spellings.iter().filter(|s| !s.contains(' ')) {
-            let s = s.to_lowercase();
-            let list = keys.entry(sound_key(&s)).or_default();
-            if !list.contains(&s) {
-                list.push(s);
-            }
-        }
-    }
-    keys
+fn is_builtin(table: &crate::analysis::AliasTable) -> bool {
+    table.fingerprint() == crate::analysis::AliasTable::builtin().fingerprint()
+}
+
+fn compute_table_keys(table: &crate::analysis::AliasTable) -> String {
+    crate::ner::key::sound_lines(
+        table
+            .entities()
+            .iter()
+            .flat_map(|e| e.spellings.iter().map(String::as_str)),
+    )
 }
 
 fn keys_file_name(table: &crate::analysis::AliasTable) -> String {
     format!("typo-keys-{}.tsv", table.fingerprint())
 }
 
-/// Writes the table's spelling keys into the index folder (one `key<TAB>spelling` line
-/// each), for the "did you mean" of later searches; replaces those of other tables.
+/// Writes the spelling keys of a table with a user file into the index folder (one
+/// `key<TAB>spelling` line each), for the "did you mean" of later searches, and removes
+/// those of other tables (the built-in table's are in the binary: nothing is written).
 /// Written to a temporary name and renamed: a search reads the whole file or none.
 pub fn write_table_keys(
     index: &std::path::Path,
     table: &crate::analysis::AliasTable,
 ) -> std::io::Result<()> {
-    let name = keys_file_name(table);
-    if index.join(&name).exists() {
-        return Ok(());
-    }
-    let mut lines: Vec<String> = compute_table_keys(table)
-        .into_iter()
-        .flat_map(|(k, spellings)| spellings.into_iter().map(move |s| format!("{k}\t{s}\n")))
-        .collect();
-    lines.sort();
-    let tmp = index.join(format!(".{name}.{}", std::process::id()));
-    // A write that fails (a full disk) leaves no part-written file behind.
-    if let Err(e) =
-        std::fs::write(&tmp, lines.concat()).and_then(|()| std::fs::rename(&tmp, index.join(&name)))
-    {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+    let name = (!is_builtin(table)).then(|| keys_file_name(table));
+    if let Some(name) = &name {
+        if !index.join(name).exists() {
+            let tmp = index.join(format!(".{name}.{}", std::process::id()));
+            // A write that fails (a full disk) leaves no part-written file behind.
+            if let Err(e) = std::fs::write(&tmp, compute_table_keys(table))
+                .and_then(|()| std::fs::rename(&tmp, index.join(name)))
+            {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        }
     }
     for e in std::fs::read_dir(index)?.flatten() {
         let n = e.file_name();
         let n = n.to_string_lossy();
-        if n.starts_with("typo-keys-") && n != name {
+        if n.starts_with("typo-keys-") && Some(n.as_ref()) != name.as_deref() {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -490,6 +491,19 @@ pub fn corrected(query: &str, fixes: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_binary_holds_the_builtin_tables_keys() {
+        let table = crate::analysis::AliasTable::builtin();
+        assert_eq!(compute_table_keys(&table), BUILTIN_KEYS);
+        assert!(BUILTIN_KEYS.contains(&format!("{}\tkharkiv\n", sound_key("kharkiv"))));
+        // So an index of the built-in table gets no keys file, and loses an old one.
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("typo-keys-0123.tsv");
+        std::fs::write(&old, "k\tv\n").unwrap();
+        write_table_keys(dir.path(), &table).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
 
     #[test]
     fn budgets_as_meilisearch() {
