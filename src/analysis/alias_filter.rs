@@ -21,6 +21,7 @@ impl TokenFilter for AliasFilter {
         AliasFilterTokenizer {
             inner,
             table: self.0,
+            heads: Heads::default(),
         }
     }
 }
@@ -29,16 +30,29 @@ impl TokenFilter for AliasFilter {
 pub struct AliasFilterTokenizer<T> {
     inner: T,
     table: Arc<AliasTable>,
+    heads: Heads,
 }
+
+/// [`AliasTable::keys_from`] of each class met as a name's first word, kept with the
+/// tokenizer: the lookup is a binary search over every key, and an archive starts the
+/// same few thousand names again and again ("New", "Kyiv").
+type Heads = rustc_hash::FxHashMap<u32, (std::ops::Range<usize>, usize)>;
+
+/// Classes kept at most; past that the cache starts again.
+const HEADS_KEPT: usize = 50_000;
 
 impl<T: Tokenizer> Tokenizer for AliasFilterTokenizer<T> {
     type TokenStream<'a> = AliasStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.heads.len() > HEADS_KEPT {
+            self.heads.clear();
+        }
         AliasStream {
             tail: self.inner.token_stream(text),
             text,
             table: &self.table,
+            heads: &mut self.heads,
             pending: VecDeque::new(),
             classes: Vec::new(),
             candidates: Vec::new(),
@@ -55,6 +69,7 @@ pub struct AliasStream<'a, T> {
     tail: T,
     text: &'a str,
     table: &'a AliasTable,
+    heads: &'a mut Heads,
     /// Look-ahead: tokens read from the tail but not yet emitted, with their forms.
     pending: VecDeque<(Token, Option<Form>)>,
     classes: Vec<u32>,
@@ -97,7 +112,12 @@ impl<T: TokenStream> AliasStream<'_, T> {
         // Most words start no name: one hash lookup (done in `fill`) and out. Words that
         // only occur inside names ("of", "the") need no look-ahead either.
         let head = self.pending.front()?.1?;
-        let (keys, longest) = self.table.keys_from(head.class);
+        let table = self.table;
+        let (keys, longest) = self
+            .heads
+            .entry(head.class)
+            .or_insert_with(|| table.keys_from(head.class))
+            .clone();
         if longest == 0 {
             return None;
         }
