@@ -13,7 +13,8 @@
 //! ```
 //!
 //! `NER_MISSES=ru` (or en, uk) prints each gold span of that language the marks miss,
-//! with what was marked over it.
+//! with what was marked over it; `NER_FALSE=ru` each mark no gold span of its kind
+//! overlaps, with the gold spans over it.
 //!
 //! Scoring follows the data's README: a gold span (not nested) is found when a mark of
 //! the same kind overlaps it; a mark is correct when it overlaps a gold span of its
@@ -237,6 +238,20 @@ fn score(model: &Training, lists: &Lists, set: &[Prepared], into: &mut Score) {
                 .any(|&(s, t, kind)| n.kind == kind && n.start < t && s < n.end)
             {
                 c[2] += 1;
+            } else if std::env::var("NER_FALSE").is_ok_and(|d| d == p.doc.lang) {
+                let gold: Vec<String> = p
+                    .doc
+                    .spans
+                    .iter()
+                    .filter(|&&(s, t, _)| n.start < t && s < n.end)
+                    .map(|&(s, t, k)| format!("{}:{k:?}", &p.doc.text[s..t]))
+                    .collect();
+                eprintln!(
+                    "FALSE {:?} {:?} gold {:?}",
+                    n.kind,
+                    &p.doc.text[n.start..n.end],
+                    gold
+                );
             }
         }
     }

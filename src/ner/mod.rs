@@ -7,6 +7,7 @@
 //! (a feature, not a rule) → an averaged perceptron over hashed features ([`features`],
 //! [`model`]) with weights baked into the binary → names → keys ([`key`]).
 
+mod cues;
 pub mod features;
 pub mod key;
 pub mod lists;
@@ -241,6 +242,8 @@ fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists, lang: &str
     close(&mut open, &mut out);
     if latin {
         organisation_runs(text, words, lists, &mut out);
+    } else {
+        headed_organisations(text, words, &mut out);
     }
     lone_places(text, lists, &mut out);
     one_kind_per_name(&mut out);
@@ -306,6 +309,35 @@ fn organisation_runs(text: &str, words: &[Word], lists: &Lists, names: &mut Vec<
             }
         }
         i = j + 1;
+    }
+}
+
+/// Marks as one organisation each Russian or Ukrainian name that a capitalised adjective
+/// opens and a head noun ends ([`cues::adjective_headed`]: "Генеральная прокуратура"),
+/// over whatever the tagger marked inside it.
+fn headed_organisations(text: &str, words: &[Word], names: &mut Vec<Name>) {
+    let mut found = cues::adjective_headed(text, words);
+    found.extend(cues::capitalised_heads(text, words));
+    for (from, to) in found {
+        let (start, end) = (words[from].start, words[to].end);
+        // Only names inside the phrase give way; one reaching out of it stays.
+        if names
+            .iter()
+            .any(|n| n.start < end && start < n.end && (n.start < start || n.end > end))
+        {
+            continue;
+        }
+        names.retain(|n| !(n.start < end && start < n.end));
+        let at = names.partition_point(|n| n.start < start);
+        names.insert(
+            at,
+            Name {
+                start,
+                end,
+                kind: Kind::Organisation,
+                key: key::name_key(&text[start..end]),
+            },
+        );
     }
 }
 
@@ -457,6 +489,23 @@ mod tests {
             .into_iter()
             .map(|n| (text[n.start..n.end].to_string(), n.kind))
             .collect()
+    }
+
+    #[test]
+    fn a_head_noun_makes_an_organisation_of_russian_and_ukrainian_names() {
+        let found = names(
+            "Решение обжаловала Генеральная прокуратура в понедельник.",
+            "ru",
+        );
+        assert!(
+            found.contains(&("Генеральная прокуратура".to_string(), Kind::Organisation)),
+            "{found:?}"
+        );
+        let found = names("Про це повідомила Поштова служба вранці.", "uk");
+        assert!(
+            found.contains(&("Поштова служба".to_string(), Kind::Organisation)),
+            "{found:?}"
+        );
     }
 
     #[test]
