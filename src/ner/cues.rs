@@ -63,7 +63,6 @@ const HEADS: &[&str] = &[
     "рад",
     "міністерств",
     "парті",
-    "агентств",
     "академі",
     "рух",
     "організаці",
@@ -84,6 +83,27 @@ const HEADS: &[&str] = &[
     "гварді",
     "арміі",
     "армі",
+    "університет",
+    "комітет",
+    "ліг",
+    "асамбле",
+    "конгрес",
+    "кабмін",
+    "департамент",
+    "профспілк",
+    "об'єднанн",
+    "бібліотек",
+    // Both
+    "посольств",
+    "концерн",
+    "холдинг",
+    "музе",
+    "галере",
+    "библиотек",
+    "клуб",
+    "сборн",
+    "збірн",
+    "коледж",
 ];
 
 /// Words that start like a head and are none (судно "ship", судья "judge", судьба).
@@ -174,8 +194,10 @@ pub fn adjective_headed(text: &str, words: &[Word]) -> Vec<(usize, usize)> {
 
 /// Capitalised head nouns inside a sentence ("заявили в Комитете защиты журналистов",
 /// "Служби безпеки України"), with the capitalised words right after them: only names
-/// are capitalised there. (first word, last word), in order.
-pub fn capitalised_heads(text: &str, words: &[Word]) -> Vec<(usize, usize)> {
+/// are capitalised there. (first word, last word), in order. The name stops before a
+/// word of the alias table's (`in_table`): "Конгресу США" is an organisation's
+/// *Конгресу* beside the table's *США*, whose mark a name over it would lose to.
+pub fn capitalised_heads(text: &str, words: &[Word], in_table: &[bool]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 1;
     while i < words.len() {
@@ -190,6 +212,7 @@ pub fn capitalised_heads(text: &str, words: &[Word]) -> Vec<(usize, usize)> {
         if !upper_first
             || !chars.all(is_cyrillic_lower)
             || opens
+            || in_table.get(i).copied().unwrap_or(false)
             || !is_head(&w.text.to_lowercase())
         {
             i += 1;
@@ -198,6 +221,7 @@ pub fn capitalised_heads(text: &str, words: &[Word]) -> Vec<(usize, usize)> {
         let mut j = i;
         while j + 1 < words.len()
             && words[j + 1].caps
+            && !in_table.get(j + 1).copied().unwrap_or(false)
             && words[j + 1].gap_chars(text).all(|c| c == ' ')
         {
             j += 1;

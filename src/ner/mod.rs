@@ -146,7 +146,7 @@ pub fn recognise(text: &str, lang: &str, analysed: &[Analysed]) -> Vec<Name> {
     let lists = LISTS.get_or_init(Lists::baked);
     let (words, listed) = view(text, analysed);
     let labels = model::decode(baked(), text, &words, &listed, lists, lang);
-    names_of(text, &words, &labels, lists, lang)
+    names_of(text, &words, &listed, &labels, lists, lang)
 }
 
 /// [`recognise`] with other weights and lists (for training).
@@ -159,7 +159,7 @@ pub fn recognise_with(
     text: &str,
 ) -> Vec<Name> {
     let labels = model::decode(weights, text, words, listed, lists, lang);
-    names_of(text, words, &labels, lists, lang)
+    names_of(text, words, listed, &labels, lists, lang)
 }
 
 /// Whether a name of these words is kept: not a common word alone ("Mayor", "Air" at
@@ -197,7 +197,14 @@ fn kind_by_head(words: &[Word], from: usize, to: usize, lists: &Lists, kind: Kin
     }
 }
 
-fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists, lang: &str) -> Vec<Name> {
+fn names_of(
+    text: &str,
+    words: &[Word],
+    listed: &[Listed],
+    labels: &[u8],
+    lists: &Lists,
+    lang: &str,
+) -> Vec<Name> {
     // English capitalises every word of a name; Russian and Ukrainian only the first
     // ("Государственная дума"), so the rules on all of a name's words are English ones.
     let latin = features::space(lang) == 0;
@@ -243,7 +250,7 @@ fn names_of(text: &str, words: &[Word], labels: &[u8], lists: &Lists, lang: &str
     if latin {
         organisation_runs(text, words, lists, &mut out);
     } else {
-        headed_organisations(text, words, &mut out);
+        headed_organisations(text, words, listed, &mut out);
     }
     lone_places(text, lists, &mut out);
     one_kind_per_name(&mut out);
@@ -315,9 +322,10 @@ fn organisation_runs(text: &str, words: &[Word], lists: &Lists, names: &mut Vec<
 /// Marks as one organisation each Russian or Ukrainian name that a capitalised adjective
 /// opens and a head noun ends ([`cues::adjective_headed`]: "Генеральная прокуратура"),
 /// over whatever the tagger marked inside it.
-fn headed_organisations(text: &str, words: &[Word], names: &mut Vec<Name>) {
+fn headed_organisations(text: &str, words: &[Word], listed: &[Listed], names: &mut Vec<Name>) {
+    let in_table: Vec<bool> = listed.iter().map(|l| *l != Listed::No).collect();
     let mut found = cues::adjective_headed(text, words);
-    found.extend(cues::capitalised_heads(text, words));
+    found.extend(cues::capitalised_heads(text, words, &in_table));
     for (from, to) in found {
         let (start, end) = (words[from].start, words[to].end);
         // Only names inside the phrase give way; one reaching out of it stays.
@@ -499,6 +507,12 @@ mod tests {
         );
         assert!(
             found.contains(&("Генеральная прокуратура".to_string(), Kind::Organisation)),
+            "{found:?}"
+        );
+        // A capitalised head noun inside a sentence, up to the table's США.
+        let found = names("Законопроєкт надіслали до Конгресу США вчора.", "uk");
+        assert!(
+            found.contains(&("Конгресу".to_string(), Kind::Organisation)),
             "{found:?}"
         );
         let found = names("Про це повідомила Поштова служба вранці.", "uk");
