@@ -296,24 +296,7 @@ fn organisation_runs(text: &str, words: &[Word], lists: &Lists, names: &mut Vec<
             from += 1;
         }
         if j > from && lists.org(&key::word_key(words[j].text)) {
-            let (start, end) = (words[from].start, words[j].end);
-            // Only names inside the run give way; one reaching out of it stays.
-            if !names
-                .iter()
-                .any(|n| n.start < end && start < n.end && (n.start < start || n.end > end))
-            {
-                names.retain(|n| !(n.start < end && start < n.end));
-                let at = names.partition_point(|n| n.start < start);
-                names.insert(
-                    at,
-                    Name {
-                        start,
-                        end,
-                        kind: Kind::Organisation,
-                        key: key::name_key(&text[start..end]),
-                    },
-                );
-            }
+            claim_organisation(text, names, words[from].start, words[j].end);
         }
         i = j + 1;
     }
@@ -327,26 +310,30 @@ fn headed_organisations(text: &str, words: &[Word], listed: &[Listed], names: &m
     let mut found = cues::adjective_headed(text, words);
     found.extend(cues::capitalised_heads(text, words, &in_table));
     for (from, to) in found {
-        let (start, end) = (words[from].start, words[to].end);
-        // Only names inside the phrase give way; one reaching out of it stays.
-        if names
-            .iter()
-            .any(|n| n.start < end && start < n.end && (n.start < start || n.end > end))
-        {
-            continue;
-        }
-        names.retain(|n| !(n.start < end && start < n.end));
-        let at = names.partition_point(|n| n.start < start);
-        names.insert(
-            at,
-            Name {
-                start,
-                end,
-                kind: Kind::Organisation,
-                key: key::name_key(&text[start..end]),
-            },
-        );
+        claim_organisation(text, names, words[from].start, words[to].end);
     }
+}
+
+/// Makes `start..end` one organisation over the names inside it, unless a name reaches
+/// out of it (that one stays, and the organisation is not marked).
+fn claim_organisation(text: &str, names: &mut Vec<Name>, start: usize, end: usize) {
+    if names
+        .iter()
+        .any(|n| n.start < end && start < n.end && (n.start < start || n.end > end))
+    {
+        return;
+    }
+    names.retain(|n| !(n.start < end && start < n.end));
+    let at = names.partition_point(|n| n.start < start);
+    names.insert(
+        at,
+        Name {
+            start,
+            end,
+            kind: Kind::Organisation,
+            key: key::name_key(&text[start..end]),
+        },
+    );
 }
 
 /// Gives every mention of a name in one text the same kind: the kind most of its
@@ -501,25 +488,30 @@ mod tests {
 
     #[test]
     fn a_head_noun_makes_an_organisation_of_russian_and_ukrainian_names() {
-        let found = names(
-            "Решение обжаловала Генеральная прокуратура в понедельник.",
-            "ru",
-        );
-        assert!(
-            found.contains(&("Генеральная прокуратура".to_string(), Kind::Organisation)),
-            "{found:?}"
-        );
-        // A capitalised head noun inside a sentence, up to the table's США.
-        let found = names("Законопроєкт надіслали до Конгресу США вчора.", "uk");
-        assert!(
-            found.contains(&("Конгресу".to_string(), Kind::Organisation)),
-            "{found:?}"
-        );
-        let found = names("Про це повідомила Поштова служба вранці.", "uk");
-        assert!(
-            found.contains(&("Поштова служба".to_string(), Kind::Organisation)),
-            "{found:?}"
-        );
+        for (text, lang, organisation) in [
+            (
+                "Решение обжаловала Генеральная прокуратура в понедельник.",
+                "ru",
+                "Генеральная прокуратура",
+            ),
+            // A capitalised head noun inside a sentence, up to the table's США.
+            (
+                "Законопроєкт надіслали до Конгресу США вчора.",
+                "uk",
+                "Конгресу",
+            ),
+            (
+                "Про це повідомила Поштова служба вранці.",
+                "uk",
+                "Поштова служба",
+            ),
+        ] {
+            let found = names(text, lang);
+            assert!(
+                found.contains(&(organisation.to_string(), Kind::Organisation)),
+                "{found:?}"
+            );
+        }
     }
 
     #[test]
