@@ -104,6 +104,9 @@ const HEADS: &[&str] = &[
     "сборн",
     "збірн",
     "коледж",
+    "сил",
+    "войск",
+    "військ",
 ];
 
 /// Words that start like a head and are none (судно "ship", судья "judge", судьба).
