@@ -4,6 +4,7 @@
 //! "Поштова служба"), so the tagger, which starts names at capitals, sees an adjective
 //! it has no reason to call a name; the head noun after it says what it is.
 
+use super::features::Listed;
 use super::tokens::Word;
 
 /// Stems of the nouns that head organisations' names, Russian and Ukrainian, each
@@ -171,8 +172,8 @@ pub fn adjective_headed(text: &str, words: &[Word]) -> Vec<(usize, usize)> {
         let mut found = None;
         while j < words.len() && j <= i + 3 {
             let next = &words[j];
-            // The name goes on over spaces only ("Большой театр, ...").
-            if !next.gap_chars(text).all(|c| c == ' ') || !lower_cyrillic(next.text) {
+            // The name goes on over white space only ("Большой театр, ...").
+            if !next.joined(text) || !lower_cyrillic(next.text) {
                 break;
             }
             if is_head(next.text) {
@@ -198,9 +199,10 @@ pub fn adjective_headed(text: &str, words: &[Word]) -> Vec<(usize, usize)> {
 /// Capitalised head nouns inside a sentence ("заявили в Комитете защиты журналистов",
 /// "Служби безпеки України"), with the capitalised words right after them: only names
 /// are capitalised there. (first word, last word), in order. The name stops before a
-/// word of the alias table's (`in_table`): "Конгресу США" is an organisation's
+/// word of the alias table's (`listed`): "Конгресу США" is an organisation's
 /// *Конгресу* beside the table's *США*, whose mark a name over it would lose to.
-pub fn capitalised_heads(text: &str, words: &[Word], in_table: &[bool]) -> Vec<(usize, usize)> {
+pub fn capitalised_heads(text: &str, words: &[Word], listed: &[Listed]) -> Vec<(usize, usize)> {
+    let in_table = |i: usize| listed.get(i).is_some_and(|l| *l != Listed::No);
     let mut out = Vec::new();
     let mut i = 1;
     while i < words.len() {
@@ -209,13 +211,12 @@ pub fn capitalised_heads(text: &str, words: &[Word], in_table: &[bool]) -> Vec<(
         let upper_first = chars
             .next()
             .is_some_and(|c| c.is_uppercase() && !c.is_ascii());
-        let opens = w.gap_breaks_line(text)
-            || w.gap_chars(text)
-                .any(|c| matches!(c, '.' | '!' | '?' | ':' | '"' | '«' | '“' | '—' | '-'));
+        // A dash opens a sentence too, in a quotation or a list.
+        let opens = w.opens(text, false) || w.gap_chars(text).any(|c| matches!(c, '—' | '-'));
         if !upper_first
             || !chars.all(is_cyrillic_lower)
             || opens
-            || in_table.get(i).copied().unwrap_or(false)
+            || in_table(i)
             || !is_head(&w.text.to_lowercase())
         {
             i += 1;
@@ -224,8 +225,8 @@ pub fn capitalised_heads(text: &str, words: &[Word], in_table: &[bool]) -> Vec<(
         let mut j = i;
         while j + 1 < words.len()
             && words[j + 1].caps
-            && !in_table.get(j + 1).copied().unwrap_or(false)
-            && words[j + 1].gap_chars(text).all(|c| c == ' ')
+            && !in_table(j + 1)
+            && words[j + 1].joined(text)
         {
             j += 1;
         }

@@ -129,9 +129,7 @@ impl<'t> FactCache<'t> {
             len += c.encode_utf8(&mut buf[len..]).len();
         }
         let gap = std::str::from_utf8(&buf[..len]).unwrap_or("");
-        let opens = i == 0
-            || w.gap_breaks_line(self.text)
-            || gap.contains(['.', '!', '?', ':', '"', '«', '“']);
+        let opens = w.opens(self.text, i == 0);
         let f = Facts {
             lower: lower_h,
             shape: shape_hash(w.text),
@@ -285,10 +283,7 @@ fn wider_features(
 ) {
     if words[i].caps {
         let mut j = i;
-        while j + 1 < words.len()
-            && words[j + 1].caps
-            && words[j + 1].gap_chars(cache.text).next().is_none()
-        {
+        while j + 1 < words.len() && words[j + 1].caps && words[j + 1].joined(cache.text) {
             j += 1;
         }
         if j > i {

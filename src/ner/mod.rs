@@ -277,7 +277,7 @@ fn lone_places(text: &str, lists: &Lists, names: &mut [Name]) {
 /// Ministry"), over whatever the tagger marked inside it: such names are common words
 /// the tagger leaves alone, or cuts short. Leading common words ("The") stay out.
 fn organisation_runs(text: &str, words: &[Word], lists: &Lists, names: &mut Vec<Name>) {
-    let joined = |i: usize| words[i].caps && words[i].gap_chars(text).next().is_none();
+    let joined = |i: usize| words[i].caps && words[i].joined(text);
     let mut i = 0;
     while i < words.len() {
         if !words[i].caps {
@@ -302,13 +302,12 @@ fn organisation_runs(text: &str, words: &[Word], lists: &Lists, names: &mut Vec<
     }
 }
 
-/// Marks as one organisation each Russian or Ukrainian name that a capitalised adjective
-/// opens and a head noun ends ([`cues::adjective_headed`]: "Генеральная прокуратура"),
-/// over whatever the tagger marked inside it.
+/// Marks as one organisation each Russian or Ukrainian name that a head noun makes one
+/// ([`cues`]: "Генеральная прокуратура", "Служби безпеки України"), over whatever the
+/// tagger marked inside it.
 fn headed_organisations(text: &str, words: &[Word], listed: &[Listed], names: &mut Vec<Name>) {
-    let in_table: Vec<bool> = listed.iter().map(|l| *l != Listed::No).collect();
     let mut found = cues::adjective_headed(text, words);
-    found.extend(cues::capitalised_heads(text, words, &in_table));
+    found.extend(cues::capitalised_heads(text, words, listed));
     for (from, to) in found {
         claim_organisation(text, names, words[from].start, words[to].end);
     }

@@ -37,6 +37,23 @@ impl Word<'_> {
     pub fn gap_breaks_line(&self, text: &str) -> bool {
         text[self.gap_from..self.start].contains('\n')
     }
+
+    /// Whether only white space lies between the previous word and this one: the two
+    /// may be one name.
+    pub fn joined(&self, text: &str) -> bool {
+        self.gap_chars(text).next().is_none()
+    }
+
+    /// Whether the word opens a sentence (`first`: it opens the text), so that it is
+    /// capitalised whatever it is: after a line break, a sentence's end, a colon or an
+    /// opening quote.
+    pub fn opens(&self, text: &str, first: bool) -> bool {
+        first
+            || self.gap_breaks_line(text)
+            || self
+                .gap_chars(text)
+                .any(|c| matches!(c, '.' | '!' | '?' | ':' | '"' | '«' | '“'))
+    }
 }
 
 /// The words of `text`, in order.
