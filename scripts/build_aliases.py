@@ -892,6 +892,21 @@ for eid in order:
     if e["kind"] in ("place", "country"):
         e["solo"] = [s for s in [e["name"]] + e["spellings"] if solo(s)]
 
+# Rule 6: a foreign place's Cyrillic name whose last word ends in a vowel other than
+# а/я/и (Совето, Токио, Осло, Сан-Паулу, Кале, Чилі, Республика Конго) is indeclinable in
+# Russian and Ukrainian: its words in those vowels get no case forms (Республика still
+# declines), so Soweto's Совето does not turn "Совета" ("of the council") into Soweto.
+# Places of Ukraine, Russia, Belarus and Moldova do decline (Дніпро → Дніпра, Иваново →
+# Иванова, Гродно → Гродна), as does every name in -а/-я or a consonant (Варшава →
+# Варшавы, Лондон → Лондона). Not -и: Ukrainian plurals end so (Мальдіви → на
+# Мальдівах, Сполучені Штати). The vowels are `forms::is_indeclinable`'s.
+INDECLINABLE_ENDS = tuple("оеэуюі")
+for eid in order:
+    e = entities[eid]
+    if e["kind"] in ("place", "country") and e["country"] is not None and e["country"] not in SLAVIC:
+        e["indeclinable"] = [s for s in [e["name"]] + e["spellings"]
+                             if CYRILLIC.search(s) and s.lower().endswith(INDECLINABLE_ENDS)]
+
 # Short forms the sources lack, added to the entity holding the name.
 EXTRA = {"Donetsk People's Republic": ["ДНР", "DPR"], "Luhansk People's Republic": ["ЛНР", "LPR"]}
 for name, extra in EXTRA.items():
@@ -923,6 +938,8 @@ for eid in order:
         out.append("cased = [" + ", ".join(toml_str(s) for s in e["cased"]) + "]")
     if e["solo"]:
         out.append("solo = [" + ", ".join(toml_str(s) for s in e["solo"]) + "]")
+    if e.get("indeclinable"):
+        out.append("indeclinable = [" + ", ".join(toml_str(s) for s in e["indeclinable"]) + "]")
     out.append("")
     n_sp += 1 + len(e["spellings"])
 for spelling, ids in ambiguous_out:

@@ -40,7 +40,8 @@ const ENTITY_MASK: u32 = SOLO - 1;
 /// - entities: u32 byte offset of each entity's line (one more than the entities), the
 ///   entity indices sorted by id, each entity's keys (u32 start per entity, one more
 ///   than the entities, then the key indices), then the lines: id, name, kind,
-///   spellings, cased and solo spellings separated by tabs, list items by U+001F.
+///   spellings, cased, solo and indeclinable spellings separated by tabs, list items
+///   by U+001F.
 pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
     let slots = (c.forms.len() * 2).next_power_of_two().max(16);
     let mask = slots - 1;
@@ -73,13 +74,14 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
     let mut entity_start = vec![0u32];
     for e in entities {
         text.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             e.id,
             e.name,
             e.kind.as_str(),
             e.spellings.join("\u{1f}"),
             e.cased.join("\u{1f}"),
-            e.solo.join("\u{1f}")
+            e.solo.join("\u{1f}"),
+            e.indeclinable.join("\u{1f}")
         ));
         entity_start.push(text.len() as u32);
     }
@@ -374,6 +376,7 @@ impl Baked {
             spellings: list(next()),
             cased: list(next()),
             solo: list(next()),
+            indeclinable: list(next()),
         }
     }
 

@@ -42,6 +42,14 @@ pub fn is_given_name(kind: super::Kind, words: usize, i: usize) -> bool {
     kind == super::Kind::Person && i + 1 < words
 }
 
+/// Whether a word of an indeclinable spelling (see `Entity::indeclinable`) keeps its one
+/// form: foreign nouns in a vowel other than -а/-я/-и take no case endings (Совето,
+/// Токио, Сан-Паулу, Чилі), where Республика in "Республика Конго" still declines. Not
+/// -и: Ukrainian plurals end so (Мальдіви → на Мальдівах).
+pub fn is_indeclinable(word: &str) -> bool {
+    word.ends_with(['о', 'е', 'э', 'у', 'ю', 'і'])
+}
+
 /// A word and its generated case forms, hashed, each with whether its stem is short
 /// (such forms are only trusted inside multi-word names). Latin words are not inflected.
 /// `given`: the word is a given name (see [`is_given_name`]).

@@ -30,8 +30,8 @@ mod forms;
 mod parse;
 
 pub use binary::{encode, Baked};
-use forms::inflections;
 pub use forms::{case_forms, form_hash, is_given_name};
+use forms::{inflections, is_indeclinable};
 pub use parse::{parse, ParseError};
 
 /// What kind of thing an entity is.
@@ -80,6 +80,12 @@ pub struct Entity {
     /// word stands right beside them ("Michael Jordan", "Paris Hilton" are no places).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub solo: Vec<String>,
+    /// Cyrillic spellings of foreign names whose words in a vowel other than -а/-я/-и
+    /// take no case endings (Совето, Токио, Республика Конго: see
+    /// [`forms::is_indeclinable`]): no case forms are generated for those words, so
+    /// Soweto's Совето never makes "Совета" ("of the council") a place.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indeclinable: Vec<String>,
 }
 
 /// A word form's class and whether it may only be used inside a multi-word name.
@@ -220,8 +226,10 @@ fn compile_keys(
             })
             .collect();
         let solo: Vec<String> = e.solo.iter().map(|s| spelling_key(s)).collect();
+        let fixed: Vec<String> = e.indeclinable.iter().map(|s| spelling_key(s)).collect();
         for s in &e.spellings {
             let words = words_of(s);
+            let indeclinable = fixed.contains(&words.join(" "));
             if words.is_empty() {
                 continue;
             }
@@ -235,7 +243,12 @@ fn compile_keys(
                     alone.insert(wid);
                 }
                 let given = is_given_name(e.kind, words.len(), wi);
-                for (i, (form, short)) in inflections(w, multi, given).into_iter().enumerate() {
+                let forms = if indeclinable && is_indeclinable(w) {
+                    vec![(form_hash(w), false)]
+                } else {
+                    inflections(w, multi, given)
+                };
+                for (i, (form, short)) in forms.into_iter().enumerate() {
                     let claim = Claim {
                         word: wid,
                         entity: ei as u32,
@@ -395,7 +408,7 @@ impl UnionFind {
 /// Bumped whenever the analysis of a text changes, a retrained tagger
 /// (`src/ner/*.bin`) included: part of the table fingerprint, so an index built by an
 /// older analyzer is noticed and rebuilt.
-pub const ANALYZER_VERSION: &str = "gazette-analyzer-7";
+pub const ANALYZER_VERSION: &str = "gazette-analyzer-8";
 
 /// Hex digest of a table's content and the analyzer version: stored with each index
 /// commit so that an index built with another table is noticed.
@@ -417,6 +430,10 @@ pub fn fingerprint(entities: &[Entity]) -> String {
         for s in &e.solo {
             h.update(s.as_bytes());
             h.update(b"\x03");
+        }
+        for s in &e.indeclinable {
+            h.update(s.as_bytes());
+            h.update(b"\x04");
         }
         h.update(b"\x02");
     }

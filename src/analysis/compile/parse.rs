@@ -39,6 +39,8 @@ struct RawEntity {
     cased: Vec<String>,
     #[serde(default)]
     solo: Vec<String>,
+    #[serde(default)]
+    indeclinable: Vec<String>,
 }
 
 /// Parses a table file. Errors give the line.
@@ -129,6 +131,7 @@ pub fn parse(text: &str) -> Result<Vec<Entity>, ParseError> {
             spellings,
             cased: e.cased,
             solo: e.solo,
+            indeclinable: e.indeclinable,
         });
     }
     for spanned in &raw.ambiguous {
