@@ -29,7 +29,7 @@ use gazette::analysis::{AliasTable, Kind};
 use gazette::ner::features::Listed;
 use gazette::ner::key::word_key;
 use gazette::ner::lists::Lists;
-use gazette::ner::model::Training;
+use gazette::ner::model::{Training, UNKNOWN};
 use gazette::ner::tokens::{words, Word};
 use gazette::ner::{analyse, outside_table, recognise_with, table_spans, view, Name};
 use gazette::reader::{read_file, Article, Format};
@@ -122,13 +122,32 @@ struct Prepared<'a> {
     table: Vec<(usize, usize, Kind)>,
 }
 
-fn prepare<'a>(docs: &'a [Doc], table: &Arc<AliasTable>) -> Vec<Prepared<'a>> {
+/// Silver labels of a Cyrillic text say nothing of its Latin-script names: natasha
+/// leaves most of them unlabelled whatever they are (*Vestas*, *Philips* beside *VPN*,
+/// *D0*), where the gold calls 173 of the 243 capitalised Latin runs of the Russian
+/// set organisations. Such words of a silver text outside its spans are `UNKNOWN`: no
+/// lesson either way, so the gold halves teach what a Latin word in Cyrillic text is.
+fn mask_latin(doc: &Doc, words: &[Word], gold: &mut [u8]) {
+    if !matches!(doc.lang.as_str(), "ru" | "uk") {
+        return;
+    }
+    for (w, g) in words.iter().zip(gold.iter_mut()) {
+        if *g == 0 && w.text.starts_with(|c: char| c.is_ascii_uppercase()) {
+            *g = UNKNOWN;
+        }
+    }
+}
+
+fn prepare<'a>(docs: &'a [Doc], table: &Arc<AliasTable>, silver: bool) -> Vec<Prepared<'a>> {
     docs.iter()
         .map(|d| {
             let analysed = analyse(&d.text, table);
             let spans = table_spans(&analysed);
             let (words, listed) = view(&d.text, &analysed);
-            let gold = labels(&words, &d.spans);
+            let mut gold = labels(&words, &d.spans);
+            if silver {
+                mask_latin(d, &words, &mut gold);
+            }
             Prepared {
                 doc: d,
                 words,
@@ -290,7 +309,7 @@ fn main() {
         }
     }
     let lists = name_lists(&gold_dir.join("../names"), &silver);
-    let silver = prepare(&silver, &table);
+    let silver = prepare(&silver, &table, true);
     // Halves by document, alternating: every other document is held out.
     let split: Vec<(&str, [Vec<Doc>; 2])> = gold
         .into_iter()
@@ -308,7 +327,7 @@ fn main() {
         .collect();
     let halves: Vec<(&str, [Vec<Prepared>; 2])> = split
         .iter()
-        .map(|(l, [a, b])| (*l, [prepare(a, &table), prepare(b, &table)]))
+        .map(|(l, [a, b])| (*l, [prepare(a, &table, false), prepare(b, &table, false)]))
         .collect();
     let mut scores: HashMap<&str, Score> = HashMap::new();
     for held in 0..2 {

@@ -16,6 +16,10 @@ pub const BUCKET_BITS: u32 = 18;
 const BUCKETS: usize = 1 << BUCKET_BITS;
 const MAGIC: &[u8; 8] = b"GZNER001";
 
+/// A training label for a word whose truth is unknown: the decoder's label stands and
+/// the weights are not moved (silver labels the labeller is known to be unreliable on).
+pub const UNKNOWN: u8 = u8::MAX;
+
 /// The kind a label names: 0 person, 1 organisation, 2 place; `None` for O.
 pub fn label_kind(label: u8) -> Option<u8> {
     (label > 0).then(|| (label - 1) / 2)
@@ -121,7 +125,7 @@ impl Training {
                 label_features(words, &mut cache, lists, i, prev, prev2, &mut feats);
                 into_space(space, &mut feats);
                 let best = best_label(self, &feats, prev);
-                if best != truth {
+                if truth != UNKNOWN && best != truth {
                     for &f in &feats {
                         let at = bucket(f) * LABELS;
                         for (l, d) in [(truth, 1.0f32), (best, -1.0)] {
@@ -135,7 +139,7 @@ impl Training {
             } else {
                 0
             };
-            errors += usize::from(best != truth);
+            errors += usize::from(truth != UNKNOWN && best != truth);
             // Later words see the labels the decoder gave, as they will in use.
             prev2 = prev;
             prev = best;
