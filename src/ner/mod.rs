@@ -165,7 +165,15 @@ pub fn recognise_with(
 /// Whether a name of these words is kept: not a common word alone ("Mayor", "Air" at
 /// a sentence's start or in a headline), nor in English common words only ("Russian
 /// President", "At Least") unless an organisation's last word ends them.
-fn keep(words: &[Word], from: usize, to: usize, lists: &Lists, latin: bool) -> bool {
+fn keep(text: &str, words: &[Word], from: usize, to: usize, lists: &Lists, latin: bool) -> bool {
+    // A letter alone ("G", "C" of a list or a formula; not the G of "G-20") or a Roman
+    // numeral (a century, a congress: "XXI", "VII съезде") names nothing.
+    let alone = |i: usize| !text[words[i].end..].starts_with(['-', '‑', '–']);
+    if (from == to && words[from].text.chars().nth(1).is_none() && alone(from))
+        || (from..=to).all(|i| is_roman_numeral(words[i].text))
+    {
+        return false;
+    }
     if from != to && (!latin || lists.org(&key::word_key(words[to].text))) {
         // Organisations' names are common words too ("Air Force", "Supreme Court").
         return true;
@@ -179,6 +187,48 @@ fn keep(words: &[Word], from: usize, to: usize, lists: &Lists, latin: bool) -> b
                 && lower.len() > 4
                 && lower.strip_suffix('s').is_some_and(|w| common(lists, w)))
     })
+}
+
+/// Whether a word is a Roman numeral in its canonical form with an I, V or X ("XIX",
+/// "IV"; not "DC", "CDC" or "MC", which are more often abbreviations).
+fn is_roman_numeral(w: &str) -> bool {
+    const DIGITS: [(&str, i64); 13] = [
+        ("M", 1000),
+        ("CM", 900),
+        ("D", 500),
+        ("CD", 400),
+        ("C", 100),
+        ("XC", 90),
+        ("L", 50),
+        ("XL", 40),
+        ("X", 10),
+        ("IX", 9),
+        ("V", 5),
+        ("IV", 4),
+        ("I", 1),
+    ];
+    let value = |c: char| DIGITS.iter().find(|d| d.0.len() == 1 && d.0.starts_with(c));
+    if !w.contains(['I', 'V', 'X']) || !w.chars().all(|c| value(c).is_some()) {
+        return false;
+    }
+    // The value, read the subtractive way, written back canonically must be the word.
+    let digits: Vec<i64> = w.chars().filter_map(value).map(|d| d.1).collect();
+    let mut n = 0;
+    for (i, &d) in digits.iter().enumerate() {
+        if digits.get(i + 1).is_some_and(|&next| next > d) {
+            n -= d;
+        } else {
+            n += d;
+        }
+    }
+    let (mut left, mut canonical) = (n, String::new());
+    for (s, d) in DIGITS {
+        while left >= d {
+            canonical.push_str(s);
+            left -= d;
+        }
+    }
+    n > 0 && canonical == w
 }
 
 /// Whether a lower-cased word is in the common-word list.
@@ -212,7 +262,7 @@ fn names_of(
     let mut open: Option<(usize, usize, u8)> = None;
     let close = |open: &mut Option<(usize, usize, u8)>, out: &mut Vec<Name>| {
         if let Some((from, to, kind)) = open.take() {
-            if !keep(words, from, to, lists, latin) {
+            if !keep(text, words, from, to, lists, latin) {
                 return;
             }
             let span = &text[words[from].start..words[to].end];
@@ -483,6 +533,24 @@ mod tests {
             .into_iter()
             .map(|n| (text[n.start..n.end].to_string(), n.kind))
             .collect()
+    }
+
+    #[test]
+    fn roman_numerals_and_lone_letters_are_no_names() {
+        for w in ["XXI", "XIX", "VII", "IV", "I", "MCMXCIV"] {
+            assert!(is_roman_numeral(w), "{w}");
+        }
+        for w in [
+            "DC", "CDC", "MC", "IIII", "VX", "XIXI", "Vestas", "IVF", "iv",
+        ] {
+            assert!(!is_roman_numeral(w), "{w}");
+        }
+        // Real sentences of the Russian gold that gave organisations "XXI" and "G".
+        let found = names("В XXI веке компания G и Vestas построили завод.", "ru");
+        assert!(
+            found.iter().all(|(n, _)| n != "XXI" && n != "G"),
+            "{found:?}"
+        );
     }
 
     #[test]
