@@ -128,7 +128,7 @@ struct Prepared<'a> {
 /// set organisations. Such words of a silver text outside its spans are `UNKNOWN`: no
 /// lesson either way, so the gold halves teach what a Latin word in Cyrillic text is.
 fn mask_latin(doc: &Doc, words: &[Word], gold: &mut [u8]) {
-    if !matches!(doc.lang.as_str(), "ru" | "uk") {
+    if gazette::ner::features::space(&doc.lang) == 0 {
         return;
     }
     for (w, g) in words.iter().zip(gold.iter_mut()) {

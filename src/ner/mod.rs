@@ -192,43 +192,12 @@ fn keep(text: &str, words: &[Word], from: usize, to: usize, lists: &Lists, latin
 /// Whether a word is a Roman numeral in its canonical form with an I, V or X ("XIX",
 /// "IV"; not "DC", "CDC" or "MC", which are more often abbreviations).
 fn is_roman_numeral(w: &str) -> bool {
-    const DIGITS: [(&str, i64); 13] = [
-        ("M", 1000),
-        ("CM", 900),
-        ("D", 500),
-        ("CD", 400),
-        ("C", 100),
-        ("XC", 90),
-        ("L", 50),
-        ("XL", 40),
-        ("X", 10),
-        ("IX", 9),
-        ("V", 5),
-        ("IV", 4),
-        ("I", 1),
-    ];
-    let value = |c: char| DIGITS.iter().find(|d| d.0.len() == 1 && d.0.starts_with(c));
-    if !w.contains(['I', 'V', 'X']) || !w.chars().all(|c| value(c).is_some()) {
-        return false;
-    }
-    // The value, read the subtractive way, written back canonically must be the word.
-    let digits: Vec<i64> = w.chars().filter_map(value).map(|d| d.1).collect();
-    let mut n = 0;
-    for (i, &d) in digits.iter().enumerate() {
-        if digits.get(i + 1).is_some_and(|&next| next > d) {
-            n -= d;
-        } else {
-            n += d;
-        }
-    }
-    let (mut left, mut canonical) = (n, String::new());
-    for (s, d) in DIGITS {
-        while left >= d {
-            canonical.push_str(s);
-            left -= d;
-        }
-    }
-    n > 0 && canonical == w
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+            .expect("valid Roman numeral regex")
+    });
+    w.contains(['I', 'V', 'X']) && re.is_match(w)
 }
 
 /// Whether a lower-cased word is in the common-word list.

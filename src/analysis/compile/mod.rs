@@ -229,10 +229,10 @@ fn compile_keys(
         let fixed: Vec<String> = e.indeclinable.iter().map(|s| spelling_key(s)).collect();
         for s in &e.spellings {
             let words = words_of(s);
-            let indeclinable = fixed.contains(&words.join(" "));
             if words.is_empty() {
                 continue;
             }
+            let indeclinable = fixed.contains(&words.join(" "));
             spelling_count += 1;
             max_words = max_words.max(words.len());
             let multi = words.len() > 1;
