@@ -98,6 +98,25 @@ fn an_empty_index_answers_none_of_none() {
     assert_eq!((code, summary(&recs)["hits"].as_u64()), (1, Some(0)));
 }
 
+#[test]
+fn an_index_inside_the_archive_is_not_read_as_articles() {
+    let d = Dir::new();
+    d.write("archive/a.jsonl", WIRE);
+    assert!(d
+        .run(&["index", "archive", "--index", "archive/idx"])
+        .status
+        .success());
+    // The index now lies in the folder it indexes: a job over it reads no index file.
+    let out = d.run(&["index", "archive", "--index", "archive/idx", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rep: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rep["failed"], serde_json::json!([]), "{rep}");
+    assert_eq!(
+        (rep["unchanged"].as_u64(), rep["skipped"].as_u64()),
+        (Some(1), Some(0))
+    );
+}
+
 fn roots_json(d: &Dir) -> Vec<Value> {
     stdout(&d.run(&["roots", "--json", "--index", "idx"]))
         .lines()

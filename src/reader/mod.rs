@@ -152,14 +152,15 @@ pub enum Found {
 }
 
 /// Walks every root (a file or a folder) in a stable order. Follows symlinks but detects
-/// loops; hidden files and folders, and README/LICENSE files, are not articles.
+/// loops; hidden files and folders, README/LICENSE files and index folders are not
+/// articles.
 pub fn walk(roots: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
     roots.iter().flat_map(|root| {
         WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+            .filter_entry(|e| e.depth() == 0 || !(is_hidden(e.file_name()) || is_index(e)))
             .filter_map(move |entry| match entry {
                 Err(err) => {
                     let path = err
@@ -193,6 +194,15 @@ pub fn walk(roots: &[PathBuf]) -> impl Iterator<Item = Found> + '_ {
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str()
         .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+}
+
+/// A tantivy index folder (Gazette's own, kept inside the archive it indexes, or
+/// another): its `meta.json` and segment files are no articles, and reading them would
+/// fail every job.
+fn is_index(e: &walkdir::DirEntry) -> bool {
+    e.file_type().is_dir()
+        && e.path().join("meta.json").is_file()
+        && e.path().join(".managed.json").is_file()
 }
 
 /// A corpus folder's own README or LICENSE describes the corpus; it is not news.
