@@ -18,6 +18,13 @@
 //! underlying mapped file" (madvise(2)): every reader sees the same bytes before and
 //! after. Only mappings that are read-only, shared, and of a segment file (a 32-digit
 //! hex name) inside the index folder are advised.
+//!
+//! The heap, too: tantivy's indexing arena grows in 1 MB pages, freed when a segment is
+//! written. glibc serves the first ones with `mmap`, then (its threshold rising to the
+//! size of the first chunk freed) from its per-thread heaps, where a freed page in the
+//! middle stays resident until the heap's top is free. [`return_freed_heap`] fixes the
+//! threshold below 1 MB, so those pages (and the segment serialiser's and hash
+//! tables' large buffers) go back to the kernel when freed.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -38,6 +45,7 @@ impl Trimmer {
     /// Starts releasing this process's mappings of segment files under `dir`. Where it
     /// cannot work (not Linux, an index folder that cannot be resolved), it does nothing.
     pub fn start(dir: &Path) -> Trimmer {
+        return_freed_heap();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = std::fs::canonicalize(dir)
             .ok()
@@ -67,6 +75,27 @@ impl Drop for Trimmer {
         }
     }
 }
+
+/// Allocations of [`MMAP_THRESHOLD`] bytes or more are mapped on their own, so that
+/// freeing one returns it to the kernel (see the module comment). Process-wide, and
+/// set once: the heap of the rest of the process is unchanged below the threshold.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn return_freed_heap() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: mallopt only changes glibc's allocation policy for later calls.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD as libc::c_int);
+        }
+    });
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn return_freed_heap() {}
+
+/// The allocation size from which glibc maps memory rather than carving it from a heap:
+/// below tantivy's 1 MB arena pages, above what words and documents take.
+pub const MMAP_THRESHOLD: usize = 512 << 10;
 
 /// One mapping of `/proc/self/maps` that may be released: its address range.
 #[derive(Debug, PartialEq)]
