@@ -157,6 +157,7 @@ pub(super) fn run(
     }
     let gi = open_for_search(cli, table)?;
     let result = analytics::count(&gi, &opts, &req)?;
+    super::release_at_exit(gi);
     let title = title(&query, &req.by);
     print(&result, &title, &query, args.output.format(), color)?;
     if let Some(path) = &args.output.plot {

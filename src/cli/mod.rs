@@ -247,6 +247,16 @@ pub fn run(cli: Cli) -> Result<Exit> {
     })
 }
 
+/// Leaves an index a command has finished with to the process's exit, which unmaps
+/// all its files at once. Dropping it unmaps them one `munmap` at a time (seven files
+/// a segment), each a TLB shootdown to the cores the search threads ran on: at 10×
+/// news-large (5 segments), a fresh `search` spent more time in the kernel than in
+/// Gazette (BENCHMARKS.md, 2026-12-04). Only for a process about to exit: nothing
+/// else is released, and a library caller keeps its index open as it likes.
+pub(crate) fn release_at_exit(gi: crate::index::GazetteIndex) {
+    std::mem::forget(gi);
+}
+
 /// Keeps panic messages off the terminal: `run` reports them as errors.
 pub fn quiet_panics() {
     std::panic::set_hook(Box::new(|_| {}));

@@ -150,6 +150,7 @@ pub(super) fn run(
         ))
     };
     print_results(printer.as_mut(), &opts.query, &results)?;
+    super::release_at_exit(gi);
     if !args.json {
         for s in &results.suggestions {
             eprintln!(

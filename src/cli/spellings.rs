@@ -52,6 +52,7 @@ pub(super) fn run(
     };
     let gi = open_for_search(cli, table)?;
     let result = analytics::spellings(&gi, &opts, &req)?;
+    super::release_at_exit(gi);
     let title = match req.by {
         Some(d) => format!("Spellings of {} by {d}", result.entity.name),
         None => format!("Spellings of {}", result.entity.name),
