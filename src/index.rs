@@ -22,7 +22,7 @@ use crate::roots::Roots;
 use crate::similar;
 
 /// Bumped whenever the schema changes; an index of another version must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -87,6 +87,9 @@ pub struct Fields {
     /// search folds a copy whose key equals a better-ranked article's from this column,
     /// without reading the copy's stored document.
     pub story: Field,
+    /// The article's metadata in one column value (see `search::meta`): the copies a
+    /// hit lists are read from it, not from their stored documents.
+    pub meta: Field,
 }
 
 /// The field names users may write in queries, with the field they address.
@@ -145,6 +148,7 @@ impl Fields {
             first_job: b.add_u64_field("first_job", FAST),
             digest: b.add_u64_field("digest", INDEXED | FAST),
             story: b.add_u64_field("story", FAST),
+            meta: b.add_bytes_field(crate::search::meta::COLUMN, FAST),
         };
         (b.build(), fields)
     }
@@ -648,6 +652,19 @@ impl DocBuilder {
         for value in keys {
             doc.add_text(f.entity_keys, value);
         }
+        let meta = crate::search::meta::Wire {
+            id: &article.id,
+            title: &article.title,
+            date: article.date.as_deref(),
+            source: article.source.as_deref(),
+            lang: lang.code(),
+            path: &article.path,
+            url: article.url.as_deref(),
+            place: article.place.as_deref(),
+            author: article.author.as_deref(),
+            captured: article.captured.as_deref(),
+        };
+        doc.add_bytes(f.meta, &meta.encode());
         doc.add_text(f.file, &article.path);
         doc.add_u64(f.file_hash, file.hash);
         doc.add_u64(f.file_size, file.size);

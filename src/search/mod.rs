@@ -5,6 +5,7 @@
 
 mod collapse;
 mod cut;
+pub(crate) mod meta;
 mod query;
 mod stories;
 
@@ -409,6 +410,7 @@ pub(crate) fn search_prepared(
         // only when that passage is on the page asked for.
         Grouping::Fold => {
             let page = opts.offset..opts.offset.saturating_add(opts.limit);
+            let mut metas = meta::MetaReader::new(gi, searcher);
             for (i, hit) in all.iter_mut().enumerate() {
                 let Some((total, members)) = folded.remove(&hit.article.id) else {
                     continue;
@@ -418,11 +420,7 @@ pub(crate) fn search_prepared(
                     hit.similar = members
                         .into_iter()
                         .take(opts.similar_listed)
-                        .map(|addr| {
-                            let doc: TantivyDocument =
-                                searcher.doc(addr).map_err(|e| Error::index(&gi.path, e))?;
-                            Ok(Arc::new(meta_of(&gi.fields, &doc)))
-                        })
+                        .map(|addr| metas.get(addr).map(Arc::new))
                         .collect::<Result<_>>()?;
                 }
             }
