@@ -32,8 +32,10 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// How often the job's mappings of index files are released.
-pub const INTERVAL: Duration = Duration::from_millis(250);
+/// How often the job's mappings of index files are released. A merge stacking stored
+/// blocks reads its segments at several hundred MB/s: at 250 ms, 100× peaks sampled
+/// 200–290 MB of mapped files between two releases.
+pub const INTERVAL: Duration = Duration::from_millis(50);
 
 /// A running trimmer; stopped (and its thread joined) when dropped.
 pub struct Trimmer {

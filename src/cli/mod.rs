@@ -248,7 +248,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
 }
 
 /// Leaves an index a command has finished with to the process's exit, which unmaps
-/// all its files at once. Dropping it unmaps them one `munmap` at a time (seven files
+/// all its files at once. Dropping it unmaps them one `munmap` at a time (six files
 /// a segment), each a TLB shootdown to the cores the search threads ran on: at 10×
 /// news-large (5 segments), a fresh `search` spent more time in the kernel than in
 /// Gazette (BENCHMARKS.md, 2026-12-04). Only for a process about to exit: nothing
