@@ -10,9 +10,9 @@
 //! stays what export, show and passages read; this is a copy of the same fields.
 
 use serde::{Deserialize, Serialize};
-use tantivy::columnar::BytesColumn;
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
+use super::columns::BytesColumns;
 use super::ArticleMeta;
 use crate::error::{Error, Result};
 use crate::index::GazetteIndex;
@@ -84,8 +84,7 @@ fn decode(bytes: &[u8]) -> Option<ArticleMeta> {
 pub(crate) struct MetaReader<'s> {
     gi: &'s GazetteIndex,
     searcher: &'s Searcher,
-    columns: Vec<Option<Option<BytesColumn>>>,
-    buf: Vec<u8>,
+    column: BytesColumns<'s>,
 }
 
 impl<'s> MetaReader<'s> {
@@ -93,32 +92,16 @@ impl<'s> MetaReader<'s> {
         MetaReader {
             gi,
             searcher,
-            columns: vec![None; searcher.segment_readers().len()],
-            buf: Vec::new(),
+            column: BytesColumns::new(searcher, COLUMN),
         }
     }
 
     pub(crate) fn get(&mut self, addr: DocAddress) -> Result<ArticleMeta> {
-        let seg = addr.segment_ord as usize;
-        let searcher = self.searcher;
-        let column = self.columns[seg].get_or_insert_with(|| {
-            searcher.segment_readers()[seg]
-                .fast_fields()
-                .bytes(COLUMN)
-                .ok()
-                .flatten()
-        });
-        if let Some(column) = column {
-            if let Some(ord) = column.ords().first(addr.doc_id) {
-                self.buf.clear();
-                if column.ord_to_bytes(ord, &mut self.buf).unwrap_or(false) {
-                    if let Some(meta) = decode(&self.buf) {
-                        return Ok(meta);
-                    }
-                }
-            }
+        if let Some(meta) = self.column.get(addr).and_then(decode) {
+            return Ok(meta);
         }
-        let doc: TantivyDocument = searcher
+        let doc: TantivyDocument = self
+            .searcher
             .doc(addr)
             .map_err(|e| Error::index(&self.gi.path, e))?;
         Ok(super::meta_of(&self.gi.fields, &doc))

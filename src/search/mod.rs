@@ -4,6 +4,7 @@
 //! are cut in [`cut`].
 
 mod collapse;
+mod columns;
 mod cut;
 pub(crate) mod meta;
 mod query;

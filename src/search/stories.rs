@@ -1,9 +1,10 @@
 //! The story columns: each article's near-duplicate signature and its key, read by
 //! address from the index's columns, so that folding a copy never reads its document.
 
-use tantivy::columnar::{BytesColumn, Column};
+use tantivy::columnar::Column;
 use tantivy::{DocAddress, Searcher};
 
+use super::columns::BytesColumns;
 use crate::similar::Signature;
 
 /// Per-segment readers of the `story` and `minhash` columns, opened as needed (a segment
@@ -11,8 +12,7 @@ use crate::similar::Signature;
 pub(crate) struct Stories<'a> {
     searcher: &'a Searcher,
     keys: Vec<Option<Option<Column<u64>>>>,
-    signatures: Vec<Option<Option<BytesColumn>>>,
-    buf: Vec<u8>,
+    signatures: BytesColumns<'a>,
 }
 
 impl<'a> Stories<'a> {
@@ -21,8 +21,7 @@ impl<'a> Stories<'a> {
         Stories {
             searcher,
             keys: vec![None; n],
-            signatures: vec![None; n],
-            buf: Vec::new(),
+            signatures: BytesColumns::new(searcher, "minhash"),
         }
     }
 
@@ -44,22 +43,6 @@ impl<'a> Stories<'a> {
 
     /// The article's signature, if it has one.
     pub(crate) fn signature(&mut self, addr: DocAddress) -> Option<Signature> {
-        let seg = addr.segment_ord as usize;
-        let searcher = self.searcher;
-        let column = self.signatures[seg]
-            .get_or_insert_with(|| {
-                searcher.segment_readers()[seg]
-                    .fast_fields()
-                    .bytes("minhash")
-                    .ok()
-                    .flatten()
-            })
-            .as_ref()?;
-        let ord = column.ords().first(addr.doc_id)?;
-        self.buf.clear();
-        if !column.ord_to_bytes(ord, &mut self.buf).ok()? {
-            return None;
-        }
-        Signature::from_bytes(&self.buf)
+        Signature::from_bytes(self.signatures.get(addr)?)
     }
 }
