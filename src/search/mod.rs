@@ -219,11 +219,8 @@ pub(crate) fn search_prepared(
     type Top = Vec<(f32, tantivy::DocAddress)>;
     let fetch = |limit: usize| -> Result<(Top, usize, Copies)> {
         if collapsing {
-            let collector = collapse::Collapse {
-                limit,
-                members: opts.similar_listed,
-                prune: !prepared.has_phrase(),
-            };
+            let collector =
+                collapse::Collapse::new(limit, opts.similar_listed, !prepared.has_phrase());
             let (stories, total) = prepared
                 .search(searcher, collector)
                 .map_err(|e| Error::index(&gi.path, e))?;
