@@ -41,6 +41,9 @@ pub(crate) struct Collapse {
     prune: bool,
     /// The best of the segments' thresholds so far, shared by all of them.
     bound: Arc<Bound>,
+    /// The query's weight without scores, to count with when pruning (see
+    /// [`Collapse::counting_with`]).
+    counter: Option<Box<dyn Weight>>,
 }
 
 impl Collapse {
@@ -50,7 +53,18 @@ impl Collapse {
             members,
             prune,
             bound: Arc::new(Bound::default()),
+            counter: None,
         }
+    }
+
+    /// Counts, when pruning, with `weight`: the same query built without scores
+    /// (`EnableScoring::disabled_from_searcher`). Counted with the scoring weight, a
+    /// union of terms (a word in several fields) scored every article it matched, BM25
+    /// and field norm included, only to count it: at 2.86 million articles a common
+    /// word's 498,700 articles.
+    pub(crate) fn counting_with(mut self, weight: Box<dyn Weight>) -> Self {
+        self.counter = Some(weight);
+        self
     }
 }
 
@@ -134,7 +148,7 @@ impl Collector for Collapse {
             })?;
             return Ok(child.harvest());
         }
-        let count = weight.count(reader)? as usize;
+        let count = self.counter.as_deref().unwrap_or(weight).count(reader)? as usize;
         let alive = reader.alive_bitset();
         let start = self.bound.get().next_down();
         weight.for_each_pruning(start, reader, &mut |doc, score| {
@@ -385,7 +399,7 @@ impl SegmentCollector for SegmentCollapse {
 mod tests {
     use super::*;
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::QueryParser;
+    use tantivy::query::{EnableScoring, QueryParser};
     use tantivy::schema::{Schema, FAST, TEXT};
     use tantivy::{doc, Index};
 
@@ -460,11 +474,16 @@ mod tests {
             }
             // Near copies, scoring less than their story's article, are there.
             assert!(stories.iter().any(|s| s.3.iter().any(|&c| c < s.1)));
-            for prune in [false, true] {
+            for (prune, counter) in [(false, false), (true, false), (true, true)] {
                 for limit in [3, 10, 1_000] {
-                    let c = Collapse::new(limit, 2, prune);
+                    let mut c = Collapse::new(limit, 2, prune);
+                    if counter {
+                        let scoreless = EnableScoring::disabled_from_searcher(&searcher);
+                        c = c.counting_with(query.weight(scoreless).unwrap());
+                    }
                     let (got, count) = searcher.search(&query, &c).unwrap();
-                    let what = format!("threads {threads} prune {prune} limit {limit}");
+                    let what =
+                        format!("threads {threads} prune {prune} counter {counter} limit {limit}");
                     assert_eq!(count, total, "{what}");
                     let want = &stories[..limit.min(stories.len())];
                     let last = match want.len() {

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::EnableScoring;
 use tantivy::schema::Value;
 use tantivy::{DateTime, Searcher, TantivyDocument};
 
@@ -219,8 +220,15 @@ pub(crate) fn search_prepared(
     type Top = Vec<(f32, tantivy::DocAddress)>;
     let fetch = |limit: usize| -> Result<(Top, usize, Copies)> {
         if collapsing {
-            let collector =
-                collapse::Collapse::new(limit, opts.similar_listed, !prepared.has_phrase());
+            let prune = !prepared.has_phrase();
+            let mut collector = collapse::Collapse::new(limit, opts.similar_listed, prune);
+            if prune && prepared.window.is_none() {
+                let counter = prepared
+                    .query
+                    .weight(EnableScoring::disabled_from_searcher(searcher))
+                    .map_err(|e| Error::index(&gi.path, e))?;
+                collector = collector.counting_with(counter);
+            }
             let (stories, total) = prepared
                 .search(searcher, collector)
                 .map_err(|e| Error::index(&gi.path, e))?;
