@@ -221,6 +221,23 @@ fn main() {
         );
         return;
     }
+    if argv.first().map(String::as_str) == Some("compact") {
+        // `bench compact INDEX [N [PROCS]]`: whole search processes over INDEX, then
+        // `gazette index --compact=N` on it in place (0 or none: one segment per core),
+        // then the same searches again.
+        let Some(index) = argv.get(1) else {
+            die("usage: bench compact INDEX [N [PROCS]]");
+        };
+        let n = argv.get(2).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let procs = argv.get(3).and_then(|v| v.parse().ok()).unwrap_or(20);
+        compact_bench(
+            Path::new(index),
+            n,
+            procs,
+            Path::new("target/release/gazette"),
+        );
+        return;
+    }
     if argv.first().map(String::as_str) == Some("profile-queries") {
         // For a profiler: `bench profile-queries INDEX [REPS [NAME]]` runs the query set
         // (or the queries whose name contains NAME) only.
@@ -390,7 +407,7 @@ fn run(args: &Args) {
     for c in &corpora {
         let dir = index_dir(args, c, "gazette");
         let in_proc = in_process(&dir, args.reps, QUERIES);
-        let whole = whole_process(args, &dir, args.procs);
+        let whole = whole_process(&args.gazette, &dir, args.procs);
         latency.push((c.scale, in_proc, whole));
     }
     let rg_files: Vec<Stats> = QUERIES
@@ -819,11 +836,11 @@ fn rank_only(dir: &Path, reps: usize, queries: &[Query]) -> Vec<Stats> {
 }
 
 /// Each query as a whole `gazette search` process, output read through a pipe.
-fn whole_process(args: &Args, dir: &Path, runs: usize) -> Vec<Stats> {
+fn whole_process(gazette: &Path, dir: &Path, runs: usize) -> Vec<Stats> {
     QUERIES
         .iter()
         .map(|q| {
-            let mut cmd = Command::new(&args.gazette);
+            let mut cmd = Command::new(gazette);
             cmd.args(["search", "--color", "always", "--index"])
                 .arg(dir)
                 .args(q.flags)
@@ -1497,6 +1514,51 @@ fn print_engine(rows: &[(usize, Vec<EngineRow>)]) {
 /// segment count after it, and search p50/p95 during the job beside the same searches
 /// before any job.
 /// Then the whole archive is indexed again, unchanged (every recorded root).
+/// `bench compact`: see `main`.
+fn compact_bench(index: &Path, n: usize, procs: usize, gazette_bin: &Path) {
+    let segments = || {
+        GazetteIndex::open(index, AliasTable::builtin())
+            .and_then(|g| g.searcher())
+            .map(|s| s.segment_readers().len())
+            .unwrap_or_else(|e| die(&format!("{e:#}")))
+    };
+    let before = (segments(), whole_process(gazette_bin, index, procs));
+    let mut cmd = Command::new(gazette_bin);
+    cmd.args(["index", "-q", "--index"])
+        .arg(index)
+        .arg(format!("--compact={n}"));
+    let run = measure(cmd);
+    // The merged segments are still being written back: searched at once, the first
+    // runs measured the disk (0.6–0.7× at 10×, where a quiet machine gives 1.15–1.5×).
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() };
+    std::thread::sleep(Duration::from_secs(2));
+    let after = (segments(), whole_process(gazette_bin, index, procs));
+    println!(
+        "`gazette index --compact={n}` on an unchanged index: {:.1} s, peak RSS {:.0} MB, {} → {} segments\n",
+        run.secs,
+        run.rss_kb as f64 / 1024.0,
+        before.0,
+        after.0
+    );
+    println!(
+        "| query | process p50 / p95, {} segments | process p50 / p95, {} segments | ratio of p50s |",
+        before.0, after.0
+    );
+    println!("|---|---|---|---|");
+    for ((q, b), a) in QUERIES.iter().zip(&before.1).zip(&after.1) {
+        println!(
+            "| {} | {} / {} | {} / {} | {:.2}× |",
+            q.name,
+            ms(b.p50),
+            ms(b.p95),
+            ms(a.p50),
+            ms(a.p95),
+            b.p50.as_secs_f64() / a.p50.as_secs_f64()
+        );
+    }
+}
+
 fn daily_bench(
     index: &Path,
     news: &Path,

@@ -51,6 +51,9 @@ pub struct IndexOptions {
     /// `--field`: the columns and keys fields are read from; `None`: the mapping the
     /// index was built with. Another mapping than that re-reads every file.
     pub fields: Option<FieldMap>,
+    /// `--compact`: after the commit, merge the index into this many segments (0: one
+    /// per core); see [`crate::merge::compact`].
+    pub compact: Option<usize>,
 }
 
 impl Default for IndexOptions {
@@ -63,6 +66,7 @@ impl Default for IndexOptions {
             rebuild: false,
             wait: false,
             fields: None,
+            compact: None,
         }
     }
 }
@@ -103,6 +107,16 @@ pub struct IndexReport {
     pub rebuilt: Option<String>,
     /// The job's number: its new and edited articles carry it (see `versions`).
     pub job: u64,
+    /// What `--compact` did; `None` without it.
+    pub compacted: Option<Compaction>,
+}
+
+/// What merging the index into fewer segments did (`--compact`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Compaction {
+    pub segments_before: usize,
+    pub segments: usize,
+    pub elapsed_ms: u64,
 }
 
 /// Progress of a job, for a progress bar.
@@ -415,12 +429,46 @@ fn run_locked(
     report.articles = counts;
     let changed = rebuilt.is_some() || !gone.is_empty() || touched;
     report.total_articles = commit_and_count(writer, &gi, &roots, &fields, changed, job)?;
+    if let Some(target) = opts.compact {
+        compact(&gi, target, &mut report);
+    }
     if swap_from.is_some() {
         drop(gi);
         swap_in(&sibling(path, "rebuild"), path)?;
     }
     report.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(report)
+}
+
+/// `--compact`, after the commit: a failure is reported and leaves the commit as it is.
+fn compact(gi: &GazetteIndex, target: usize, report: &mut IndexReport) {
+    let started = Instant::now();
+    let target = match target {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    match crate::merge::compact(&gi.index, target) {
+        Ok((segments_before, segments)) => {
+            report.compacted = Some(Compaction {
+                segments_before,
+                segments,
+                elapsed_ms: started.elapsed().as_millis() as u64,
+            })
+        }
+        Err(e) => {
+            // What a failed merge wrote (a full disk) goes; the segments stay.
+            index::remove_orphan_files(&gi.path);
+            report.failed.push(Failure {
+                path: gi.path.display().to_string(),
+                line: None,
+                error: format!(
+                    "{}: compacting the index failed, the job's commit stands: {}",
+                    gi.path.display(),
+                    Error::index(&gi.path, e)
+                ),
+            });
+        }
+    }
 }
 
 /// Removes recorded roots and every article of theirs, in one commit.

@@ -206,3 +206,70 @@ fn a_killed_job_leaves_the_last_commit_and_the_next_run_finishes() {
     let again = report(&d, &[]);
     assert_eq!(counts(&again), [0, 0, 0, 5, total + 1]);
 }
+
+/// `--compact=N` merges what several jobs committed into N segments: the same answers,
+/// reported, and a second run has nothing to merge.
+#[test]
+fn compacting_merges_the_segments_and_every_answer_stays() {
+    let d = Dir::new();
+    d.copy_fixtures("corpus");
+    let segments = || {
+        let meta = std::fs::read_to_string(d.path().join("idx/meta.json")).unwrap();
+        let meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+        meta["segments"].as_array().unwrap().len()
+    };
+    let first = report(&d, &[]);
+    assert!(first["compacted"].is_null(), "{first}");
+    // Three more jobs, each committing a segment of its own (the merge policy merges
+    // some of them).
+    for n in 0..3 {
+        d.write(
+            &format!("corpus/late/{n}.md"),
+            format!("# Ferry {n} leaves Odessa\n\nFerry number {n} left Odessa today.\n"),
+        );
+        report(&d, &[]);
+    }
+    let before = segments();
+    assert!(before >= 2, "{before} segments");
+    let answer = |q: &str| {
+        let out = d.run(&["search", q, "--index", "idx", "-n", "100", "--no-group"]);
+        let text = stdout(&out);
+        // The summary line ends with the time the search took.
+        text.lines()
+            .filter(|l| !l.contains("matching articles"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let queries = ["Kyiv", "ferry", "Odesa", "prisoner swap"];
+    let answers: Vec<String> = queries.iter().map(|q| answer(q)).collect();
+
+    let r = report(&d, &["--compact=1"]);
+    assert_eq!(
+        (
+            r["compacted"]["segments_before"].as_u64(),
+            r["compacted"]["segments"].as_u64()
+        ),
+        (Some(before as u64), Some(1)),
+        "{r}"
+    );
+    assert_eq!(segments(), 1);
+    assert_eq!(
+        r["total_articles"],
+        first["total_articles"].as_u64().unwrap() + 3
+    );
+    for (q, a) in queries.iter().zip(&answers) {
+        assert_eq!(&answer(q), a, "{q}");
+    }
+    let again = report(&d, &["--compact=1"]);
+    assert_eq!(again["compacted"]["segments_before"], 1, "{again}");
+    assert_eq!(again["compacted"]["segments"], 1);
+
+    // The summary line says it too; `--compact` alone asks for one segment per core.
+    let out = d.run(&["index", "corpus", "--index", "idx", "--compact"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("; 1 → 1 segments in "),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -54,6 +54,18 @@ pub struct IndexArgs {
     /// every file.
     #[arg(long, value_name = "FIELD=NAME,...")]
     pub field: Vec<String>,
+    /// After the job, merge the index into N segments of about equal size (`--compact`:
+    /// one per core, as a search runs one thread per segment). Fewer segments make each
+    /// search process quicker to start; about a minute per million articles, and
+    /// searches meanwhile see the index as it was.
+    #[arg(
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "0"
+    )]
+    pub compact: Option<usize>,
 }
 
 pub(super) fn run(
@@ -80,6 +92,7 @@ pub(super) fn run(
         } else {
             Some(FieldMap::parse(args.field.iter().map(String::as_str))?)
         },
+        compact: args.compact,
     };
     let bar = (!args.quiet && io::stderr().is_terminal()).then(progress_bar);
     let report = job::run(&cli.index, table.clone(), &opts, &|p: Progress| {
@@ -141,7 +154,11 @@ fn progress_bar() -> indicatif::ProgressBar {
 
 /// The one-line report of an indexing job.
 fn summary_line(r: &IndexReport, index: &Path) -> String {
-    let secs = r.elapsed_ms as f64 / 1e3;
+    // The files' reading, without the compaction after it.
+    let secs = r
+        .elapsed_ms
+        .saturating_sub(r.compacted.as_ref().map_or(0, |c| c.elapsed_ms)) as f64
+        / 1e3;
     let rebuilt = r
         .rebuilt
         .as_deref()
@@ -165,8 +182,16 @@ fn summary_line(r: &IndexReport, index: &Path) -> String {
             .collect();
         format!(" ({total} records not articles: {})", parts.join(", "))
     };
+    let compacted = r.compacted.as_ref().map_or(String::new(), |c| {
+        format!(
+            "; {} → {} segments in {:.1} s",
+            c.segments_before,
+            c.segments,
+            c.elapsed_ms as f64 / 1e3
+        )
+    });
     format!(
-        "{}: {} added, {} updated, {} deleted, {} unchanged files; {} articles{formats} read in {:.2} s ({:.1} MB/s); {} skipped{records}, {} failed; {} articles in the index{rebuilt}",
+        "{}: {} added, {} updated, {} deleted, {} unchanged files; {} articles{formats} read in {:.2} s ({:.1} MB/s); {} skipped{records}, {} failed; {} articles in the index{rebuilt}{compacted}",
         index.display(),
         r.added,
         r.updated,
