@@ -205,6 +205,34 @@ fn a_killed_job_leaves_the_last_commit_and_the_next_run_finishes() {
     assert_eq!(r["total_articles"], total + 1, "{r}");
     let again = report(&d, &[]);
     assert_eq!(counts(&again), [0, 0, 0, 5, total + 1]);
+    // Compactions killed at several moments leave every article searchable.
+    let hits = |d: &Dir| {
+        let (recs, code) = d.search_json(&["Kharkiv", "-n", "1"]);
+        assert_eq!(code, 0);
+        summary(&recs)["hits"].as_u64().unwrap()
+    };
+    let kharkiv = hits(&d);
+    for delay_ms in [0u64, 30, 120, 400] {
+        let args = [
+            "index",
+            "corpus",
+            "--index",
+            "idx",
+            "--compact=1",
+            "--quiet",
+        ];
+        let mut job = d.spawn(&args);
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = job.kill();
+        let _ = job.wait();
+        let out = d.run(&["stats", "--index", "idx", "--json"]);
+        let s: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(s["articles"], total + 1, "after a kill at {delay_ms} ms");
+        assert_eq!(hits(&d), kharkiv, "after a kill at {delay_ms} ms");
+    }
+    let r = report(&d, &["--compact=1"]);
+    assert_eq!(r["compacted"]["segments"], 1, "{r}");
+    assert_eq!(counts(&r), [0, 0, 0, 5, total + 1]);
 }
 
 /// `--compact=N` merges what several jobs committed into N segments: the same answers,
