@@ -449,6 +449,10 @@ fn compact(gi: &GazetteIndex, target: usize, report: &mut IndexReport) {
     };
     match crate::merge::compact(&gi.index, target) {
         Ok((segments_before, segments)) => {
+            // The merged segments' files: tantivy keeps them while a reader of this
+            // process holds them (the job's own), which left a 100× index at twice its
+            // size until the next job. Other processes keep what they have mapped.
+            index::remove_orphan_files(&gi.path);
             report.compacted = Some(Compaction {
                 segments_before,
                 segments,

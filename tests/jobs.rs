@@ -281,6 +281,18 @@ fn compacting_merges_the_segments_and_every_answer_stays() {
         "{r}"
     );
     assert_eq!(segments(), 1);
+    // The merged segments' files are gone.
+    let mut ids: Vec<String> = std::fs::read_dir(d.path().join("idx"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            let (id, _) = name.split_once('.')?;
+            (id.len() == 32).then(|| id.to_string())
+        })
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
     assert_eq!(
         r["total_articles"],
         first["total_articles"].as_u64().unwrap() + 3
