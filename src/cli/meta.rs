@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use anyhow::{bail, Result};
-use clap::{Args, CommandFactory};
+use clap::Args;
 use clap_complete::Shell;
 use serde::Serialize;
 
@@ -151,13 +151,13 @@ pub(super) fn config(cli: &Cli, args: &ConfigArgs) -> Result<Exit> {
 }
 
 pub(super) fn completions(args: &CompletionsArgs) -> Result<Exit> {
-    let mut cmd = Cli::command();
+    let mut cmd = super::lazy::full_command::<Cli>();
     clap_complete::generate(args.shell, &mut cmd, "gazette", &mut io::stdout().lock());
     Ok(Exit::Hits)
 }
 
 pub(super) fn man(args: &ManArgs) -> Result<Exit> {
-    let cmd = Cli::command().version(env!("CARGO_PKG_VERSION"));
+    let cmd = super::lazy::full_command::<Cli>().version(env!("CARGO_PKG_VERSION"));
     let page = match &args.subcommand {
         None => cmd,
         Some(name) => {

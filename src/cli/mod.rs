@@ -12,6 +12,7 @@ mod engine;
 mod export;
 mod filters;
 mod index;
+mod lazy;
 mod meta;
 mod roots;
 mod search;
@@ -30,6 +31,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use termcolor::ColorChoice;
 
 use crate::analysis::AliasTable;
+use lazy::Lazy;
 
 pub use alerts::AlertsArgs;
 pub use aliases::AliasesArgs;
@@ -164,7 +166,7 @@ fn version_line() -> String {
 impl Cli {
     /// The clap command, for the config file's flag checks, completions and man pages.
     pub fn command_for_config() -> clap::Command {
-        Cli::command()
+        lazy::full_command::<Cli>()
     }
 }
 
@@ -179,37 +181,37 @@ pub enum ColorWhen {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the index from corpus folders or files.
-    Index(IndexArgs),
+    Index(Lazy<IndexArgs>),
     /// Search the index and print ranked passages.
-    Search(SearchArgs),
+    Search(Lazy<SearchArgs>),
     /// Run every name or query of a list (text or CSV) and report each one's articles.
-    Batch(BatchArgs),
+    Batch(Lazy<BatchArgs>),
     /// Count the matching articles by source, language, period, entity or spelling.
-    Count(CountArgs),
+    Count(Lazy<CountArgs>),
     /// Count who writes which spelling of an entity, overall, by outlet or by period.
-    Spellings(SpellingsArgs),
+    Spellings(Lazy<SpellingsArgs>),
     /// Write the archive and its name rules for Manticore / Sphinx or OpenSearch.
-    ExportEngine(EngineArgs),
+    ExportEngine(Lazy<EngineArgs>),
     /// Save, list and remove watches: queries whose new articles each job alerts on.
-    Watch(WatchArgs),
+    Watch(Lazy<WatchArgs>),
     /// Print what the jobs since the last check brought that each watch matches.
-    Alerts(AlertsArgs),
+    Alerts(Lazy<AlertsArgs>),
     /// Print every matching article (or the whole archive) as JSON Lines or CSV.
-    Export(ExportArgs),
+    Export(Lazy<ExportArgs>),
     /// Print one article whole, with its entities marked.
-    Show(ShowArgs),
+    Show(Lazy<ShowArgs>),
     /// Show what the index holds.
-    Stats(StatsArgs),
+    Stats(Lazy<StatsArgs>),
     /// List the folders and files the index is built from, or remove one with its articles.
-    Roots(RootsArgs),
+    Roots(Lazy<RootsArgs>),
     /// Show the entity a name belongs to, with all its spellings.
-    Aliases(AliasesArgs),
+    Aliases(Lazy<AliasesArgs>),
     /// Show the settings in force (index, config file, flag defaults) and where each came from.
-    Config(ConfigArgs),
+    Config(Lazy<ConfigArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
-    Completions(CompletionsArgs),
+    Completions(Lazy<CompletionsArgs>),
     /// Print the man page (of gazette, or of one subcommand) in roff.
-    Man(ManArgs),
+    Man(Lazy<ManArgs>),
 }
 
 /// Runs a parsed command line. A panic (tantivy can panic on a damaged index file) is
@@ -238,7 +240,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
     outcome.unwrap_or_else(|payload| {
         let what = crate::error::panic_message(payload.as_ref());
         Err(match &cli.command {
-            Command::Search(_) | Command::Batch(_) | Command::Alerts(_) | Command::Count(_) | Command::Export(_) | Command::Spellings(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(RootsArgs { action: None, .. }) => anyhow::anyhow!(
+            Command::Search(_) | Command::Batch(_) | Command::Alerts(_) | Command::Count(_) | Command::Export(_) | Command::Spellings(_) | Command::Show(_) | Command::Stats(_) | Command::Roots(Lazy(RootsArgs { action: None, .. })) => anyhow::anyhow!(
                 "index {}: damaged or unreadable ({what}); rebuild it with `gazette index --rebuild`",
                 cli.index.display()
             ),
