@@ -58,6 +58,7 @@ impl<W: WriteColor> TerminalPrinter<W> {
             cuts.push(m.start);
             cuts.push(m.end);
         }
+        cuts.extend(entities.iter().map(|m| note_at(text, m)));
         cuts.sort_unstable();
         cuts.dedup();
         for w in cuts.windows(2) {
@@ -86,9 +87,12 @@ impl<W: WriteColor> TerminalPrinter<W> {
                 self.out.write_all(&text.as_bytes()[s..e])?;
                 self.out.reset()?;
             }
-            if let Some((m, ent)) = entity {
+            let noted = entities.iter().find(|m| note_at(text, m) == e);
+            if let Some((m, ent)) =
+                noted.and_then(|m| Some((m, table.entity(m.entity.as_deref()?)?)))
+            {
                 let spelled = &text[m.start..m.end];
-                if m.end == e && !same_name(spelled, &ent.name) {
+                if !same_name(spelled, &ent.name) {
                     let mut dim = ColorSpec::new();
                     dim.set_dimmed(true);
                     self.styled(&dim, &format!(" ⟨{}⟩", ent.name))?;
@@ -119,6 +123,14 @@ impl<W: WriteColor> TerminalPrinter<W> {
         writeln!(self.out)?;
         self.out.flush()
     }
+}
+
+/// Where a table entity's display name goes: after its mark, or after the period that
+/// ends an abbreviation the mark stops short of ("U.S. ⟨United States⟩ corn", not
+/// "U.S ⟨United States⟩. corn": the analyzer's words end before a final period).
+fn note_at(text: &str, m: &Mark) -> usize {
+    let abbreviation = text[m.start..m.end].contains('.') && text[m.end..].starts_with('.');
+    m.end + usize::from(abbreviation)
 }
 
 /// An article's metadata line: source, date, language, path (joined with " · ").
@@ -218,5 +230,43 @@ impl<W: WriteColor> Printer for TerminalPrinter<W> {
         self.styled(&dim, &line)?;
         writeln!(self.out)?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(start: usize, end: usize, id: &str) -> Mark {
+        Mark {
+            start,
+            end,
+            literal: usize::MAX,
+            entity: Some(id.to_string()),
+            name: None,
+        }
+    }
+
+    fn printed(text: &str, entities: &[Mark]) -> String {
+        let out = termcolor::NoColor::new(Vec::new());
+        let mut p = TerminalPrinter::new(out, AliasTable::builtin());
+        p.marked(text, &[], entities, true).unwrap();
+        String::from_utf8(p.out.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn the_display_name_follows_an_abbreviations_period() {
+        // The analyzer's word is "U.S"; its final period is the text's.
+        let text = "crop U.S. corn, the U.S. Agriculture Department and the US.";
+        let marks = [
+            entity(5, 8, "united_states"),
+            entity(20, 23, "united_states"),
+            entity(56, 58, "united_states"),
+        ];
+        assert_eq!(
+            printed(text, &marks),
+            "crop U.S. ⟨United States⟩ corn, the U.S. ⟨United States⟩ Agriculture \
+             Department and the US ⟨United States⟩."
+        );
     }
 }
