@@ -150,6 +150,10 @@ fn adjacent(a: char, b: char) -> bool {
 /// How far a candidate is from the word typed: its Damerau-Levenshtein distance, less
 /// a little for a substitution of neighbouring keys, and a romanisation of the same
 /// name counts as half an edit whatever its letters.
+/// A little under the least [`cost`] of a word two edits from the word typed (one that
+/// sounds alike: 0.92, give or take a rounding).
+const TWO_EDITS_AT_LEAST: f32 = 0.915;
+
 fn cost(typed: &str, candidate: &str) -> f32 {
     let d = strsim::osa_distance(typed, candidate) as f32;
     if sound_key(typed) == sound_key(candidate) {
@@ -225,9 +229,17 @@ pub fn corrections(
         }
         let distance = budget(&lower).max(u8::from(lower.chars().count() >= 4));
         let mut best: Option<(f32, u64, String)> = None;
-        let near = near_words(gi, searcher, &lower, distance);
-        for (w, df) in near {
-            consider(&mut best, &lower, distance, &w, df);
+        // One edit first: a word two edits away costs at least `TWO_EDITS_AT_LEAST`,
+        // so a nearer word that costs less makes the two-edit search (the index's whole
+        // term dictionary through a distance-2 automaton, most of a did-you-mean's
+        // time) pointless. What is suggested is the same either way.
+        for d in (1..=distance).filter(|&d| d == 1 || d == distance) {
+            if best.as_ref().is_some_and(|b| b.0 < TWO_EDITS_AT_LEAST) {
+                break;
+            }
+            for (w, df) in near_words(gi, searcher, &lower, d) {
+                consider(&mut best, &lower, distance, &w, df);
+            }
         }
         let found_near = best.is_some();
         // The table adds the spellings of its names that the index's words lack (an
@@ -503,6 +515,49 @@ mod tests {
         std::fs::write(&old, "k\tv\n").unwrap();
         write_table_keys(dir.path(), &table).unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn no_word_two_edits_away_costs_less_than_the_bound() {
+        // Every word two substitutions, deletions or insertions from a few typed words
+        // (letters from a small alphabet, so that sound-alike pairs occur): the search
+        // at one edit may stop on a cheaper word only if none of these could beat it.
+        let mut lowest = f32::MAX;
+        for typed in ["presdient", "klichko", "zelensky", "харків"] {
+            let letters: Vec<char> = typed.chars().collect();
+            let alphabet: Vec<char> = "aeiouyckstzhi".chars().chain(letters.clone()).collect();
+            let mut once: Vec<String> = Vec::new();
+            for i in 0..=letters.len() {
+                for &c in &alphabet {
+                    let mut w = letters.clone();
+                    w.insert(i, c);
+                    once.push(w.into_iter().collect());
+                    if i < letters.len() {
+                        let mut w = letters.clone();
+                        w[i] = c;
+                        once.push(w.into_iter().collect());
+                    }
+                }
+                if i < letters.len() {
+                    let mut w = letters.clone();
+                    w.remove(i);
+                    once.push(w.into_iter().collect());
+                }
+            }
+            for first in &once {
+                let first: Vec<char> = first.chars().collect();
+                for i in 0..first.len() {
+                    let mut w = first.clone();
+                    w.remove(i);
+                    let w: String = w.into_iter().collect();
+                    if strsim::osa_distance(typed, &w) == 2 {
+                        lowest = lowest.min(cost(typed, &w));
+                    }
+                }
+            }
+        }
+        assert!(lowest >= TWO_EDITS_AT_LEAST, "{lowest}");
+        assert!(cost("klichko", "klitschko") - TWO_EDITS_AT_LEAST < 0.01);
     }
 
     #[test]
