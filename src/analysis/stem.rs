@@ -117,6 +117,69 @@ fn short_word_stays(algorithm: frostem::Algorithm, word: &str) -> bool {
     algorithm == frostem::Algorithm::English && word.len() <= 2
 }
 
+thread_local! {
+    /// The first letters (a–z, one bit each) of the terms the tokens analysed now are
+    /// compared with, and [`GATED`], while [`only_first_letters`] runs; 0 when not set.
+    static WANTED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// The bit of [`WANTED`] saying that the gate is on (with no letter bit: no term at all,
+/// as when a passage is analysed for its entity marks only).
+const GATED: u32 = 1 << 31;
+
+/// The bit of a first letter in [`WANTED`]: an ASCII letter, lower case; other first
+/// characters have none (their words are always stemmed).
+fn letter_bit(c: u8) -> u32 {
+    if c.is_ascii_lowercase() {
+        1 << (c - b'a')
+    } else {
+        0
+    }
+}
+
+/// Runs `f` with English stemming skipped for the words whose first letter begins none
+/// of `terms`: the caller only looks for tokens equal to (or starting with) one of them,
+/// and an English stem begins with its word's first letter (Porter2 rewrites suffixes
+/// only, after R1; its exceptions keep the first letter too: *dying* → *die*), so such
+/// a word could not become one. Passages stem only the words they could mark: a
+/// tenth of a 10× `search market` process was stemming words no query term starts
+/// like, and passages analysed for their entity marks alone stem nothing that starts
+/// with a–z. A term that starts with anything but a–z turns the gate off (then every
+/// word is stemmed).
+pub fn only_first_letters<'t, R>(
+    terms: impl IntoIterator<Item = &'t str>,
+    f: impl FnOnce() -> R,
+) -> R {
+    let mut wanted = GATED;
+    // An entity term matches only an entity token, which is never stemmed.
+    for t in terms.into_iter().filter(|t| !t.starts_with(ENTITY_PREFIX)) {
+        match t.bytes().next().map(letter_bit) {
+            Some(0) | None => return f(),
+            Some(bit) => wanted |= bit,
+        }
+    }
+    /// Puts the gate back as it was, a panic in `f` included.
+    struct Restore(u32);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WANTED.set(self.0);
+        }
+    }
+    let _restore = Restore(WANTED.replace(wanted));
+    f()
+}
+
+/// Whether a word need not be stemmed (see [`only_first_letters`]).
+fn unwanted(algorithm: frostem::Algorithm, word: &str) -> bool {
+    let wanted = WANTED.get();
+    wanted != 0
+        && algorithm == frostem::Algorithm::English
+        && word
+            .bytes()
+            .next()
+            .is_some_and(|c| letter_bit(c) != 0 && letter_bit(c) & wanted == 0)
+}
+
 /// Whether a Russian word is written as a surname: capitalised, with a surname suffix
 /// (-ов, -ев, -ин and their case forms: Умеров, Умерова, Ивановым). Such a word is not
 /// stemmed: the stemmer would make it a common word (Умеров → умер "died"). Its case
@@ -141,7 +204,8 @@ impl<T: TokenStream> TokenStream for StemStream<'_, T> {
         if !self.tail.advance() {
             return false;
         }
-        let short_stays = short_word_stays(self.algorithm, &self.tail.token().text);
+        let short_stays = short_word_stays(self.algorithm, &self.tail.token().text)
+            || unwanted(self.algorithm, &self.tail.token().text);
         let token = self.tail.token_mut();
         if token.text.starts_with(ENTITY_PREFIX) || short_stays {
             return true;
@@ -215,6 +279,78 @@ mod tests {
         for w in words.iter().filter(|w| w.len() <= 2) {
             assert_eq!(stemmer.stem(w), w.as_str(), "{w:?}");
         }
+    }
+
+    /// What [`only_first_letters`] rests on: an English stem begins with its word's
+    /// first letter when that is a–z (the gate passes every other word to the stemmer,
+    /// which strips a leading apostrophe: *'not* → *not*), over every word of the
+    /// bundled English corpus and the stemmer's exceptions.
+    #[test]
+    fn english_stems_keep_the_first_letter() {
+        let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/news-en.jsonl"),
+        )
+        .unwrap();
+        let extra = "dying lying tying skies skis idly gently ugly early only singly news \
+                     yelling Yves ying yyy y's 'tis";
+        let mut n = 0;
+        for w in text
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .chain(extra.split(' '))
+            .map(str::to_lowercase)
+            .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+        {
+            let stem = stemmer.stem(&w);
+            assert_eq!(stem.chars().next(), w.chars().next(), "{w:?} → {stem:?}");
+            n += 1;
+        }
+        assert!(n > 100_000, "{n} words");
+    }
+
+    /// Words whose first letter no term has are left unstemmed, and only in English;
+    /// the others stem as always.
+    #[test]
+    fn only_words_that_could_match_are_stemmed() {
+        let mut an = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(StemFilter(frostem::Algorithm::English))
+            .build();
+        let text = "markets rallied as striking workers marked the market";
+        let all = stems(&mut an, text);
+        assert_eq!(
+            all,
+            ["market", "ralli", "as", "strike", "worker", "mark", "the", "market"]
+        );
+        let gated = only_first_letters(["market"], || stems(&mut an, text));
+        assert_eq!(
+            gated,
+            ["market", "rallied", "as", "striking", "workers", "mark", "the", "market"]
+        );
+        assert_eq!(stems(&mut an, text), all, "the gate ends with the call");
+        // No term at all (a passage analysed for its entity marks): nothing is stemmed.
+        let none: [&str; 0] = [];
+        assert_eq!(
+            only_first_letters(none, || stems(&mut an, text)),
+            text.split(' ').collect::<Vec<_>>()
+        );
+        // Entity terms do not count: entity tokens are never stemmed.
+        assert_eq!(
+            only_first_letters(["market", "@kyiv"], || stems(&mut an, text)),
+            gated
+        );
+        // A term that starts with anything but a–z turns the gate off.
+        assert_eq!(
+            only_first_letters(["market", "3d"], || stems(&mut an, text)),
+            all
+        );
+        let mut ru = TextAnalyzer::builder(WordTokenizer::default())
+            .filter(StemFilter(frostem::Algorithm::Russian))
+            .build();
+        let before = stems(&mut ru, "ёлки палки");
+        assert_eq!(
+            only_first_letters(["market"], || stems(&mut ru, "ёлки палки")),
+            before
+        );
     }
 
     /// Cached stems are the stemmer's: a word seen before (in this text or an earlier

@@ -26,20 +26,27 @@ pub fn spots(
     entities: bool,
 ) -> Vec<Spot> {
     let keep = Keep::new(literals, entities);
-    let mut out = Vec::new();
-    let mut stream = analyzer.token_stream(text);
-    let mut index = 0;
-    while stream.advance() {
-        let t = stream.token();
-        if keep.keeps(t) {
-            out.push(Spot {
-                token: t.clone(),
-                index,
-            });
+    let terms = literals
+        .iter()
+        .flat_map(|l| l.terms.iter().map(String::as_str));
+    // Only a literal's terms are looked for (entity terms are never stemmed): a word
+    // no term starts like need not be stemmed.
+    crate::analysis::stem::only_first_letters(terms, || {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        let mut index = 0;
+        while stream.advance() {
+            let t = stream.token();
+            if keep.keeps(t) {
+                out.push(Spot {
+                    token: t.clone(),
+                    index,
+                });
+            }
+            index += 1;
         }
-        index += 1;
-    }
-    out
+        out
+    })
 }
 
 /// Every token of `text`: what [`spots_of`] keeps the spots of, for several queries
