@@ -282,6 +282,16 @@ fn completions_man_pages_version_and_help() {
             "{sub} --help: {help}"
         );
     }
+    // A subcommand's flags are defined only when it runs (`cli::lazy`); its help still
+    // opens with its own line, not that of a group of flags it takes in.
+    for (sub, first) in [
+        ("count", "Count the matching articles"),
+        ("spellings", "Count who writes which spelling"),
+        ("search", "Search the index"),
+    ] {
+        let help = stdout(&run_env(&d, &[sub, "--help"], &[]));
+        assert!(help.starts_with(first), "{sub} --help: {help}");
+    }
     let out = run_env(&d, &["serch", "Kyiv"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
