@@ -147,13 +147,13 @@ fn adjacent(a: char, b: char) -> bool {
     })
 }
 
-/// How far a candidate is from the word typed: its Damerau-Levenshtein distance, less
-/// a little for a substitution of neighbouring keys, and a romanisation of the same
-/// name counts as half an edit whatever its letters.
 /// A little under the least [`cost`] of a word two edits from the word typed (one that
 /// sounds alike: 0.92, give or take a rounding).
 const TWO_EDITS_AT_LEAST: f32 = 0.915;
 
+/// How far a candidate is from the word typed: its Damerau-Levenshtein distance, less
+/// a little for a substitution of neighbouring keys, and a romanisation of the same
+/// name counts as half an edit whatever its letters.
 fn cost(typed: &str, candidate: &str) -> f32 {
     let d = strsim::osa_distance(typed, candidate) as f32;
     if sound_key(typed) == sound_key(candidate) {
@@ -233,7 +233,7 @@ pub fn corrections(
         // so a nearer word that costs less makes the two-edit search (the index's whole
         // term dictionary through a distance-2 automaton, most of a did-you-mean's
         // time) pointless. What is suggested is the same either way.
-        for d in (1..=distance).filter(|&d| d == 1 || d == distance) {
+        for d in 1..=distance {
             if best.as_ref().is_some_and(|b| b.0 < TWO_EDITS_AT_LEAST) {
                 break;
             }

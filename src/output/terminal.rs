@@ -12,7 +12,7 @@ use termcolor::{Color, ColorSpec, WriteColor};
 
 use super::Printer;
 use crate::analysis::normalize::{normalize, Fold};
-use crate::analysis::{AliasTable, Kind};
+use crate::analysis::{AliasTable, Entity, Kind};
 use crate::passage::{Field, Mark};
 use crate::search::{ArticleMeta, Hit, SearchResults};
 use crate::show::Shown;
@@ -58,18 +58,29 @@ impl<W: WriteColor> TerminalPrinter<W> {
             cuts.push(m.start);
             cuts.push(m.end);
         }
-        cuts.extend(entities.iter().map(|m| note_at(text, m)));
+        // Each mark's table entity and where its display name goes, found once (a
+        // mark spans several cuts when a match starts or ends inside it).
+        let resolved: Vec<(usize, Option<&Entity>)> = entities
+            .iter()
+            .map(|m| {
+                let entity = m.entity.as_deref().and_then(|id| table.entity(id));
+                (note_at(text, m), entity)
+            })
+            .collect();
+        cuts.extend(resolved.iter().map(|r| r.0));
         cuts.sort_unstable();
         cuts.dedup();
         for w in cuts.windows(2) {
             let (s, e) = (w[0], w[1]);
             let matched = matches.iter().any(|m| m.start <= s && e <= m.end);
-            let mark = entities.iter().find(|m| m.start <= s && e <= m.end);
-            let entity = mark.and_then(|m| Some((m, table.entity(m.entity.as_deref()?)?)));
+            let mark = entities.iter().position(|m| m.start <= s && e <= m.end);
             // A recognised name is styled as a table entity of its kind.
-            let kind = entity
-                .map(|(_, ent)| ent.kind)
-                .or_else(|| mark.and_then(|m| m.name.as_ref()).map(|n| n.kind));
+            let kind = mark.and_then(|i| {
+                resolved[i]
+                    .1
+                    .map(|ent| ent.kind)
+                    .or_else(|| entities[i].name.as_ref().map(|n| n.kind))
+            });
             let mut spec = ColorSpec::new();
             if matched {
                 spec.set_bold(true).set_underline(true);
@@ -87,10 +98,8 @@ impl<W: WriteColor> TerminalPrinter<W> {
                 self.out.write_all(&text.as_bytes()[s..e])?;
                 self.out.reset()?;
             }
-            let noted = entities.iter().find(|m| note_at(text, m) == e);
-            if let Some((m, ent)) =
-                noted.and_then(|m| Some((m, table.entity(m.entity.as_deref()?)?)))
-            {
+            let noted = resolved.iter().zip(entities).find(|(r, _)| r.0 == e);
+            if let Some(((_, Some(ent)), m)) = noted {
                 let spelled = &text[m.start..m.end];
                 if !same_name(spelled, &ent.name) {
                     let mut dim = ColorSpec::new();
