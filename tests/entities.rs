@@ -50,6 +50,12 @@ fn unlisted_names_in_the_seeds_are_marked() {
         found.contains(&("Kremlin".into(), "organisation".into(), "recognised".into())),
         "{found:?}"
     );
+    // A news agency that shares its name with a Chinese town is an organisation.
+    let found = marks(&d, &["Xinhua", "-n", "5"]);
+    assert!(
+        found.contains(&("Xinhua".into(), "organisation".into(), "recognised".into())),
+        "{found:?}"
+    );
     // A missile is no person, and a table entity keeps its table mark.
     let found = marks(&d, &["Iskander", "-n", "5"]);
     assert!(

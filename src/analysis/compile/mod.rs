@@ -404,11 +404,10 @@ impl UnionFind {
     }
 }
 
-/// A table file error: the line (1-based, 0 when unknown) and the cause.
 /// Bumped whenever the analysis of a text changes, a retrained tagger
 /// (`src/ner/*.bin`) included: part of the table fingerprint, so an index built by an
 /// older analyzer is noticed and rebuilt.
-pub const ANALYZER_VERSION: &str = "gazette-analyzer-10";
+pub const ANALYZER_VERSION: &str = "gazette-analyzer-11";
 
 /// Hex digest of a table's content and the analyzer version: stored with each index
 /// commit so that an index built with another table is noticed.
