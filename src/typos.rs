@@ -14,7 +14,8 @@ use crate::analysis;
 use crate::index::GazetteIndex;
 
 /// The edits a word of this many letters tolerates, as Meilisearch counts them: none
-/// below 5 letters, 1 from 5, 2 from 9.
+/// below 5 letters, 1 from 5, 2 from 9; a different first letter counts as two (see
+/// [`near_words`]).
 pub fn budget(word: &str) -> u8 {
     match word.chars().count() {
         0..=4 => 0,
@@ -30,40 +31,100 @@ const MAX_EXPANSIONS: usize = 24;
 const FUZZY_BOOST: f64 = 0.3;
 
 /// The words of the exact-spelling fields within `distance` edits of `word` (lower
-/// case), with the number of articles holding each, most frequent first.
+/// case), a different first letter counting as two edits, as Meilisearch counts it,
+/// with the number of articles holding each, most frequent first. People rarely
+/// mistype the letter a word starts with, and the rule is what keeps the search cheap
+/// (see [`Near`]).
 pub fn near_words(
     gi: &GazetteIndex,
     searcher: &Searcher,
     word: &str,
     distance: u8,
 ) -> Vec<(String, u64)> {
+    let mut parts = vec![Near::SameFirst(distance)];
+    if distance >= 2 {
+        parts.push(Near::OtherFirst(distance - 1));
+    }
+    sorted(near(gi, searcher, word, &parts))
+}
+
+/// A part of a word's near words, streamed on its own.
+#[derive(Clone, Copy, Debug)]
+enum Near {
+    /// Within this many edits, starting with the word's first letter: a range of the
+    /// term dictionary, streamed through the automaton alone (a twentieth of the
+    /// dictionary for a common letter, where a distance-2 automaton over the whole of
+    /// it was two thirds of a `--fuzzy` search).
+    SameFirst(u8),
+    /// Within this many edits, the first letter's among them: the rest of the
+    /// dictionary, whose branches the automaton cuts after the first letter but for a
+    /// few exact paths at distance 1.
+    OtherFirst(u8),
+}
+
+/// The words of `parts` with the number of articles holding each.
+fn near(
+    gi: &GazetteIndex,
+    searcher: &Searcher,
+    word: &str,
+    parts: &[Near],
+) -> HashMap<String, u64> {
     let mut found: HashMap<String, u64> = HashMap::new();
-    if distance == 0 {
-        return Vec::new();
+    let Some(first) = word.chars().next() else {
+        return found;
+    };
+    // [from, to): the words that start with `first` (no UTF-8 byte is 0xFF).
+    let from = first.to_string().into_bytes();
+    let mut to = from.clone();
+    if let Some(last) = to.last_mut() {
+        *last += 1;
     }
     for field in [gi.fields.body_exact, gi.fields.title_exact] {
-        let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
-        let Ok(automaton) = query.automaton() else {
-            continue;
-        };
-        for reader in searcher.segment_readers() {
-            let Ok(inverted) = reader.inverted_index(field) else {
+        for &part in parts {
+            let d = match part {
+                Near::SameFirst(d) | Near::OtherFirst(d) => d,
+            };
+            if d == 0 {
+                continue;
+            }
+            let query = FuzzyTermQuery::new(Term::from_field_text(field, word), d, true);
+            let Ok(automaton) = query.automaton() else {
                 continue;
             };
-            let Ok(mut stream) = inverted.terms().search(&automaton).into_stream() else {
-                continue;
-            };
-            while stream.advance() {
-                if let Ok(w) = std::str::from_utf8(stream.key()) {
-                    let df = u64::from(stream.value().doc_freq);
-                    let e = found.entry(w.to_string()).or_default();
-                    // A word in a title and a body of one article counts once per
-                    // field; the larger field count is the better estimate.
-                    *e = (*e).max(df);
+            for reader in searcher.segment_readers() {
+                let Ok(inverted) = reader.inverted_index(field) else {
+                    continue;
+                };
+                let terms = inverted.terms();
+                let streams = match part {
+                    Near::SameFirst(_) => vec![terms.search(&automaton).ge(&from).lt(&to)],
+                    Near::OtherFirst(_) => vec![
+                        terms.search(&automaton).lt(&from),
+                        terms.search(&automaton).ge(&to),
+                    ],
+                };
+                for builder in streams {
+                    let Ok(mut stream) = builder.into_stream() else {
+                        continue;
+                    };
+                    while stream.advance() {
+                        if let Ok(w) = std::str::from_utf8(stream.key()) {
+                            let df = u64::from(stream.value().doc_freq);
+                            let e = found.entry(w.to_string()).or_default();
+                            // A word in a title and a body of one article counts once
+                            // per field; the larger field count is the better estimate.
+                            *e = (*e).max(df);
+                        }
+                    }
                 }
             }
         }
     }
+    found
+}
+
+/// Words with their article counts, most frequent first.
+fn sorted(found: HashMap<String, u64>) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = found.into_iter().collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out
@@ -71,7 +132,7 @@ pub fn near_words(
 
 /// Keeps `cand` in `best` if it is within the budget and cheaper (then more frequent).
 fn consider(best: &mut Option<(f32, u64, String)>, typed: &str, distance: u8, cand: &str, df: u64) {
-    if df == 0 || cand == typed {
+    if df == 0 || cand == typed || edits(typed, cand) > distance {
         return;
     }
     let c = cost(typed, cand);
@@ -147,9 +208,21 @@ fn adjacent(a: char, b: char) -> bool {
     })
 }
 
-/// A little under the least [`cost`] of a word two edits from the word typed (one that
-/// sounds alike: 0.92, give or take a rounding).
+/// A little under the least [`cost`] of a word two edits from the word typed that
+/// starts as it does (one that sounds alike: 0.92, give or take a rounding).
 const TWO_EDITS_AT_LEAST: f32 = 0.915;
+
+/// The edits a candidate costs against the budget: its Damerau-Levenshtein distance,
+/// one more for a different first letter (as [`near_words`] finds words), none for a
+/// romanisation of the same name whatever its letters (*Iakovlev*, *Yakovlev*).
+fn edits(typed: &str, candidate: &str) -> u8 {
+    if sound_key(typed) == sound_key(candidate) {
+        return 0;
+    }
+    let d = strsim::osa_distance(typed, candidate);
+    let first = usize::from(typed.chars().next() != candidate.chars().next());
+    u8::try_from(d + first).unwrap_or(u8::MAX)
+}
 
 /// How far a candidate is from the word typed: its Damerau-Levenshtein distance, less
 /// a little for a substitution of neighbouring keys, and a romanisation of the same
@@ -229,15 +302,22 @@ pub fn corrections(
         }
         let distance = budget(&lower).max(u8::from(lower.chars().count() >= 4));
         let mut best: Option<(f32, u64, String)> = None;
-        // One edit first: a word two edits away costs at least `TWO_EDITS_AT_LEAST`,
-        // so a nearer word that costs less makes the two-edit search (the index's whole
-        // term dictionary through a distance-2 automaton, most of a did-you-mean's
-        // time) pointless. What is suggested is the same either way.
-        for d in 1..=distance {
-            if best.as_ref().is_some_and(|b| b.0 < TWO_EDITS_AT_LEAST) {
+        // One edit first, then a first letter's edit (a swap there, 0.85, may beat a
+        // word one edit away): a word two edits away that starts as the word typed
+        // does costs at least `TWO_EDITS_AT_LEAST`, so a nearer word that costs less
+        // makes that search (most of a did-you-mean's time) pointless. What is
+        // suggested is the same either way.
+        let mut parts = vec![Near::SameFirst(1)];
+        if distance >= 2 {
+            parts.extend([Near::OtherFirst(1), Near::SameFirst(2)]);
+        }
+        for part in parts {
+            if matches!(part, Near::SameFirst(2))
+                && best.as_ref().is_some_and(|b| b.0 < TWO_EDITS_AT_LEAST)
+            {
                 break;
             }
-            for (w, df) in near_words(gi, searcher, &lower, d) {
+            for (w, df) in sorted(near(gi, searcher, &lower, &[part])) {
                 consider(&mut best, &lower, distance, &w, df);
             }
         }
@@ -586,6 +666,23 @@ mod tests {
         );
         assert_eq!(cost("crimae", "crime"), 1.0);
         assert!(cost("kyuv", "kyiv") < 1.0, "u is next to i");
+    }
+
+    #[test]
+    fn a_typo_on_the_first_letter_counts_as_two() {
+        assert_eq!(edits("xelensky", "zelensky"), 2);
+        assert_eq!(edits("rpesident", "president"), 2);
+        assert_eq!(edits("presdient", "president"), 1);
+        // A romanisation is no typo (y, i and j are one sound).
+        assert_eq!(edits("iakovlev", "yakovlev"), 0);
+        // So a word of 5 to 8 letters, allowed one edit, gets none there; one of 9 or
+        // more may spend both on it, and a swap (0.85) beats a plain edit (1.0).
+        let mut best = None;
+        consider(&mut best, "xelensky", budget("xelensky"), "zelensky", 10);
+        assert_eq!(best, None);
+        consider(&mut best, "rpesident", budget("rpesident"), "resident", 50);
+        consider(&mut best, "rpesident", budget("rpesident"), "president", 10);
+        assert_eq!(best.map(|b| b.2), Some("president".to_string()));
     }
 
     #[test]

@@ -62,6 +62,31 @@ fn a_typo_gets_one_line_of_did_you_mean_and_a_right_query_none() {
 }
 
 #[test]
+fn a_typo_on_the_first_letter_counts_as_two() {
+    let d = indexed_with_ukrainian();
+    // Nine letters may spend both edits on it (a swap at the start)...
+    let out = search(&d, &["rpesident"]);
+    assert!(
+        stderr(&out).starts_with("did you mean president ("),
+        "{}",
+        stderr(&out)
+    );
+    // ...seven may not: no suggestion, and --fuzzy finds nothing either.
+    let out = search(&d, &["xissile"]);
+    assert_eq!(stderr(&out).trim(), "", "no suggestion");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(search(&d, &["xissile", "--fuzzy"]).status.code(), Some(1));
+    // Two edits asked for (`~2`) pay for it; the same first letter needs one.
+    let (two, code) = d.search_json(&["xissile~2"]);
+    assert_eq!(code, 0);
+    let (right, _) = d.search_json(&["missile"]);
+    assert_eq!(summary(&two)["hits"], summary(&right)["hits"]);
+    let (one, code) = d.search_json(&["misssile~1"]);
+    assert_eq!(code, 0);
+    assert_eq!(summary(&one)["hits"], summary(&right)["hits"]);
+}
+
+#[test]
 fn fuzzy_finds_near_words_below_exact_matches_and_marks_them() {
     let d = indexed_with_ukrainian();
     let (exact, _) = d.search_json(&["Zelensky", "-n", "50"]);
