@@ -32,6 +32,7 @@ fn main() {
         "build.rs",
         "src/analysis/compile/mod.rs",
         "src/analysis/common_forms.txt",
+        "src/analysis/frequent_forms.txt",
         "src/analysis/shared_forms.txt",
         "src/analysis/normalize.rs",
         "src/analysis/segment.rs",

@@ -394,6 +394,31 @@ mod tests {
     }
 
     #[test]
+    fn the_frequent_forms_answer_as_the_whole_table() {
+        let t = AliasTable::builtin();
+        let list = include_str!("frequent_forms.txt");
+        let mut frequent = 0;
+        for w in list.lines() {
+            let h = form_hash(w);
+            let whole = t.baked.all_forms(h);
+            // In the small table only what the whole table holds, and the same.
+            if let Some(f) = t.baked.frequent_form(h) {
+                let a = whole.unwrap_or_else(|| panic!("{w}: only in the frequent forms"));
+                assert_eq!((f.class, f.multi_only), (a.class, a.multi_only), "{w}");
+                frequent += 1;
+            } else {
+                assert!(
+                    whole.is_none(),
+                    "{w}: a form left out of the frequent forms"
+                );
+            }
+        }
+        // The list is of forms the table has (made by examples/frequent_forms.rs).
+        assert!(frequent > list.lines().count() * 9 / 10, "{frequent}");
+        assert!(t.is_form("the") && t.is_form("new") && !t.is_form("xyzzyq"));
+    }
+
+    #[test]
     fn damaged_tables_are_refused() {
         let short = BUILTIN_BAKED[..BUILTIN_BAKED.len() - 1].to_vec();
         assert!(Baked::new(Cow::Owned(short)).is_none());

@@ -16,11 +16,13 @@ fn bloom_bits(hash: u64, bloom_bytes: usize) -> [usize; 2] {
     [(hash >> 41) as usize & m, (hash >> 22) as usize & m]
 }
 
+/// The word forms the reference news writes most (`examples/frequent_forms.rs`).
+static FREQUENT_FORMS: &str = include_str!("../frequent_forms.txt");
+
 /// Magic and version of the binary form; bump the digit when the layout changes.
-const MAGIC: &[u8; 8] = b"GZALIAS6";
-/// Header: slots, keys, classes, entities, text bytes, max words (still written, no longer
-/// read: the analyzer looks ahead by the longest spelling per first word), spellings, id
-/// bytes (u32 each), then the 16-character fingerprint.
+const MAGIC: &[u8; 8] = b"GZALIAS7";
+/// Header: slots, keys, classes, entities, text bytes, frequent-form slots, spellings,
+/// id bytes (u32 each), then the 16-character fingerprint.
 const HEADER: usize = MAGIC.len() + 8 * 4 + 16;
 /// Bytes of a word-form slot: the u64 form hash, then its u32 packed [`Form`].
 const SLOT: usize = 12;
@@ -38,7 +40,10 @@ const ENTITY_MASK: u32 = SOLO - 1;
 ///   form hash (0: empty) and its u32 packed [`Form`] side by side, so that a found form
 ///   costs a process one page fault rather than two (a fresh `search oil` took ~210
 ///   faults in these 25 MB, ~9 µs each on the VM measured); then a Bloom filter of the
-///   forms (two bits each), which fits in the CPU cache where the table does not;
+///   forms (two bits each), which fits in the CPU cache where the table does not; then
+///   the frequent forms (`frequent_forms.txt`: those the reference news writes most,
+///   *the*, *new*, *bank*, half the words of a passage) again, in a table of their own
+///   laid out as the first, a few hundred KB that a process maps in a few faults;
 /// - spelling keys, sorted by class sequence: u32 start of each key's classes (one more
 ///   than the keys), u32 entity index and case rule per key, then the classes;
 /// - entities: u32 byte offset of each entity's line (one more than the entities), the
@@ -69,6 +74,25 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
         }
         form_keys[i] = hash;
         form_values[i] = value;
+    }
+    // The frequent forms this table has, in a table of their own.
+    let frequent: Vec<(u64, u32)> = FREQUENT_FORMS
+        .lines()
+        .filter_map(|w| {
+            let h = super::forms::form_hash(w);
+            c.forms.get(&h).map(|f| (h, f.pack()))
+        })
+        .collect();
+    let hot_slots = (frequent.len() * 2).next_power_of_two().max(16);
+    let mut hot_keys = vec![0u64; hot_slots];
+    let mut hot_values = vec![0u32; hot_slots];
+    for (hash, value) in frequent {
+        let mut i = hash as usize & (hot_slots - 1);
+        while hot_keys[i] != 0 && hot_keys[i] != hash {
+            i = (i + 1) & (hot_slots - 1);
+        }
+        hot_keys[i] = hash;
+        hot_values[i] = value;
     }
     let mut key_start = vec![0u32];
     let mut key_meta = Vec::new();
@@ -120,7 +144,7 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
         classes.len(),
         entities.len(),
         text.len(),
-        c.max_words,
+        hot_slots,
         c.spelling_count,
         ids.len(),
     ] {
@@ -132,6 +156,10 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
         out.extend_from_slice(&v.to_le_bytes());
     }
     out.extend_from_slice(&bloom);
+    for (k, v) in hot_keys.iter().zip(&hot_values) {
+        out.extend_from_slice(&k.to_le_bytes());
+        out.extend_from_slice(&v.to_le_bytes());
+    }
     for section in [
         &key_start,
         &key_meta,
@@ -156,11 +184,13 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
 pub struct Baked {
     bytes: Cow<'static, [u8]>,
     slots: usize,
+    hot_slots: usize,
     keys: usize,
     entities: usize,
     spelling_count: usize,
     // Byte offsets of the sections.
     bloom: usize,
+    hot: usize,
     key_start: usize,
     key_meta: usize,
     classes: usize,
@@ -182,12 +212,13 @@ impl Baked {
             return None;
         }
         let (slots, keys, classes, entities, text_len) = (h(0), h(1), h(2), h(3), h(4));
-        let ids_len = h(7);
-        if !slots.is_power_of_two() {
+        let (hot_slots, ids_len) = (h(5), h(7));
+        if !slots.is_power_of_two() || !hot_slots.is_power_of_two() {
             return None;
         }
         let bloom = HEADER + slots * SLOT;
-        let key_start = bloom + bloom_bytes(slots);
+        let hot = bloom + bloom_bytes(slots);
+        let key_start = hot + hot_slots * SLOT;
         let key_meta = key_start + (keys + 1) * 4;
         let class_at = key_meta + keys * 4;
         let entity_start = class_at + classes * 4;
@@ -205,6 +236,8 @@ impl Baked {
         std::str::from_utf8(&bytes[HEADER - 16..HEADER]).ok()?;
         let baked = Baked {
             slots,
+            hot_slots,
+            hot,
             keys,
             entities,
             spelling_count: h(6),
@@ -255,6 +288,27 @@ impl Baked {
 
     /// The form of a word form's hash (see [`form_hash`]).
     pub fn form(&self, hash: u64) -> Option<Form> {
+        // The frequent forms first: most found forms are there.
+        self.frequent_form(hash).or_else(|| self.all_forms(hash))
+    }
+
+    /// [`Baked::form`] from the frequent forms' own table alone.
+    pub(crate) fn frequent_form(&self, hash: u64) -> Option<Form> {
+        let hot = &self.bytes[self.hot..self.hot + self.hot_slots * SLOT];
+        let mask = self.hot_slots - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &hot[i * SLOT..(i + 1) * SLOT];
+            match read_u64(slot, 0) {
+                0 => return None,
+                k if k == hash => return Some(Form::unpack(read_u32(&slot[8..], 0))),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// [`Baked::form`] from the whole table, its frequent forms' own table aside.
+    pub(crate) fn all_forms(&self, hash: u64) -> Option<Form> {
         let size = bloom_bytes(self.slots);
         let bloom = &self.bytes[self.bloom..self.bloom + size];
         if !bloom_bits(hash, size)

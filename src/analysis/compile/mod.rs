@@ -203,7 +203,6 @@ fn compile_keys(
     let mut word_ids: HashMap<String, u32> = HashMap::new();
     let mut claims: Vec<(u64, Claim)> = Vec::new();
     let mut spelled: Vec<(u32, Vec<String>, Case, bool)> = Vec::new();
-    let mut max_words = 1;
     let mut spelling_count = 0;
     // Words that are a whole spelling on their own (not only part of longer names).
     let mut alone: std::collections::HashSet<u32> = std::collections::HashSet::new();
@@ -234,7 +233,6 @@ fn compile_keys(
             }
             let indeclinable = fixed.contains(&words.join(" "));
             spelling_count += 1;
-            max_words = max_words.max(words.len());
             let multi = words.len() > 1;
             for (wi, w) in words.iter().enumerate() {
                 let next = word_ids.len() as u32;
@@ -355,7 +353,6 @@ fn compile_keys(
     Ok(Compiled {
         forms,
         keys,
-        max_words,
         spelling_count,
     })
 }
@@ -445,6 +442,5 @@ pub struct Compiled {
     /// Class sequence → entity index, case rule and whether it is solo (see
     /// [`Entity::solo`]), sorted by sequence.
     keys: Vec<(Vec<u32>, u32, Case, bool)>,
-    max_words: usize,
     spelling_count: usize,
 }
