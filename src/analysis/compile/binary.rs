@@ -16,6 +16,21 @@ fn bloom_bits(hash: u64, bloom_bytes: usize) -> [usize; 2] {
     [(hash >> 41) as usize & m, (hash >> 22) as usize & m]
 }
 
+/// The form of `hash` in a table of `slots` form slots (a power of two) that `bytes`
+/// starts with, by linear probing from the slot the hash names.
+fn probe(bytes: &[u8], slots: usize, hash: u64) -> Option<Form> {
+    let mask = slots - 1;
+    let mut i = hash as usize & mask;
+    loop {
+        let slot = &bytes[i * SLOT..(i + 1) * SLOT];
+        match read_u64(slot, 0) {
+            0 => return None,
+            k if k == hash => return Some(Form::unpack(read_u32(&slot[8..], 0))),
+            _ => i = (i + 1) & mask,
+        }
+    }
+}
+
 /// The word forms the reference news writes most (`examples/frequent_forms.rs`).
 static FREQUENT_FORMS: &str = include_str!("../frequent_forms.txt");
 
@@ -32,6 +47,22 @@ const CASE_SHIFT: u32 = 30;
 const SOLO: u32 = 1 << 29;
 /// The entity index in a key's packed entity.
 const ENTITY_MASK: u32 = SOLO - 1;
+
+/// The bytes of an open-addressing table of `slots` slots (a power of two) holding
+/// `forms` (hash and packed form, each once), read by [`probe`].
+fn slot_table(forms: &[(u64, u32)], slots: usize) -> Vec<u8> {
+    let mask = slots - 1;
+    let mut out = vec![0u8; slots * SLOT];
+    for &(hash, value) in forms {
+        let mut i = hash as usize & mask;
+        while read_u64(&out[i * SLOT..], 0) != 0 {
+            i = (i + 1) & mask;
+        }
+        out[i * SLOT..i * SLOT + 8].copy_from_slice(&hash.to_le_bytes());
+        out[i * SLOT + 8..(i + 1) * SLOT].copy_from_slice(&value.to_le_bytes());
+    }
+    out
+}
 
 /// Lays a compiled table out as the bytes [`Baked`] reads in place. Sections, after the
 /// header (little-endian throughout):
@@ -57,43 +88,28 @@ const ENTITY_MASK: u32 = SOLO - 1;
 ///   entity it marks by id).
 pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
     let slots = (c.forms.len() * 2).next_power_of_two().max(16);
-    let mask = slots - 1;
     // In hash order, so that the same table always gives the same bytes.
     let mut forms: Vec<(u64, u32)> = c.forms.iter().map(|(h, f)| (*h, f.pack())).collect();
     forms.sort_unstable();
-    let mut form_keys = vec![0u64; slots];
-    let mut form_values = vec![0u32; slots];
     let mut bloom = vec![0u8; bloom_bytes(slots)];
-    for (hash, value) in forms {
+    for &(hash, _) in &forms {
         for bit in bloom_bits(hash, bloom.len()) {
             bloom[bit / 8] |= 1 << (bit % 8);
         }
-        let mut i = hash as usize & mask;
-        while form_keys[i] != 0 {
-            i = (i + 1) & mask;
-        }
-        form_keys[i] = hash;
-        form_values[i] = value;
     }
+    let form_slots = slot_table(&forms, slots);
     // The frequent forms this table has, in a table of their own.
-    let frequent: Vec<(u64, u32)> = FREQUENT_FORMS
+    let mut frequent: Vec<(u64, u32)> = FREQUENT_FORMS
         .lines()
         .filter_map(|w| {
             let h = super::forms::form_hash(w);
             c.forms.get(&h).map(|f| (h, f.pack()))
         })
         .collect();
+    frequent.sort_unstable();
+    frequent.dedup();
     let hot_slots = (frequent.len() * 2).next_power_of_two().max(16);
-    let mut hot_keys = vec![0u64; hot_slots];
-    let mut hot_values = vec![0u32; hot_slots];
-    for (hash, value) in frequent {
-        let mut i = hash as usize & (hot_slots - 1);
-        while hot_keys[i] != 0 && hot_keys[i] != hash {
-            i = (i + 1) & (hot_slots - 1);
-        }
-        hot_keys[i] = hash;
-        hot_values[i] = value;
-    }
+    let hot_table = slot_table(&frequent, hot_slots);
     let mut key_start = vec![0u32];
     let mut key_meta = Vec::new();
     let mut classes = Vec::new();
@@ -151,15 +167,9 @@ pub fn encode(entities: &[Entity], c: &Compiled) -> Vec<u8> {
         out.extend_from_slice(&(n as u32).to_le_bytes());
     }
     out.extend_from_slice(fingerprint(entities).as_bytes());
-    for (k, v) in form_keys.iter().zip(&form_values) {
-        out.extend_from_slice(&k.to_le_bytes());
-        out.extend_from_slice(&v.to_le_bytes());
-    }
+    out.extend_from_slice(&form_slots);
     out.extend_from_slice(&bloom);
-    for (k, v) in hot_keys.iter().zip(&hot_values) {
-        out.extend_from_slice(&k.to_le_bytes());
-        out.extend_from_slice(&v.to_le_bytes());
-    }
+    out.extend_from_slice(&hot_table);
     for section in [
         &key_start,
         &key_meta,
@@ -294,17 +304,7 @@ impl Baked {
 
     /// [`Baked::form`] from the frequent forms' own table alone.
     pub(crate) fn frequent_form(&self, hash: u64) -> Option<Form> {
-        let hot = &self.bytes[self.hot..self.hot + self.hot_slots * SLOT];
-        let mask = self.hot_slots - 1;
-        let mut i = hash as usize & mask;
-        loop {
-            let slot = &hot[i * SLOT..(i + 1) * SLOT];
-            match read_u64(slot, 0) {
-                0 => return None,
-                k if k == hash => return Some(Form::unpack(read_u32(&slot[8..], 0))),
-                _ => i = (i + 1) & mask,
-            }
-        }
+        probe(&self.bytes[self.hot..], self.hot_slots, hash)
     }
 
     /// [`Baked::form`] from the whole table, its frequent forms' own table aside.
@@ -317,17 +317,7 @@ impl Baked {
         {
             return None;
         }
-        let slots = &self.bytes[HEADER..self.bloom];
-        let mask = self.slots - 1;
-        let mut i = hash as usize & mask;
-        loop {
-            let slot = &slots[i * SLOT..(i + 1) * SLOT];
-            match read_u64(slot, 0) {
-                0 => return None,
-                k if k == hash => return Some(Form::unpack(read_u32(&slot[8..], 0))),
-                _ => i = (i + 1) & mask,
-            }
-        }
+        probe(&self.bytes[HEADER..], self.slots, hash)
     }
 
     /// How many word forms the table holds (counted: only tests and tools ask).
