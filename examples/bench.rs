@@ -112,6 +112,16 @@ const QUERIES: &[Query] = &[
         rg: &["presdient"],
         fuzzy: false,
     },
+    // One plain edit away: the search for a word one edit away finds nothing cheaper
+    // than any two-edit word could be, so both run (in the first letter's range).
+    Query {
+        name: "typo, one plain edit",
+        query: "presidenk",
+        filters: no_filter,
+        flags: &[],
+        rg: &["presidenk"],
+        fuzzy: false,
+    },
     Query {
         name: "typo --fuzzy",
         query: "presdient",
