@@ -79,18 +79,20 @@ fn near(
     if let Some(last) = to.last_mut() {
         *last += 1;
     }
-    for field in [gi.fields.body_exact, gi.fields.title_exact] {
-        for &part in parts {
-            let d = match part {
-                Near::SameFirst(d) | Near::OtherFirst(d) => d,
-            };
-            if d == 0 {
-                continue;
-            }
-            let query = FuzzyTermQuery::new(Term::from_field_text(field, word), d, true);
-            let Ok(automaton) = query.automaton() else {
-                continue;
-            };
+    for &part in parts {
+        let d = match part {
+            Near::SameFirst(d) | Near::OtherFirst(d) => d,
+        };
+        if d == 0 {
+            continue;
+        }
+        // The automaton is the word's, whatever field the term names: built once for
+        // both fields.
+        let term = Term::from_field_text(gi.fields.body_exact, word);
+        let Ok(automaton) = FuzzyTermQuery::new(term, d, true).automaton() else {
+            continue;
+        };
+        for field in [gi.fields.body_exact, gi.fields.title_exact] {
             for reader in searcher.segment_readers() {
                 let Ok(inverted) = reader.inverted_index(field) else {
                     continue;
@@ -132,13 +134,12 @@ fn sorted(found: HashMap<String, u64>) -> Vec<(String, u64)> {
 
 /// Keeps `cand` in `best` if it is within the budget and cheaper (then more frequent).
 fn consider(best: &mut Option<(f32, u64, String)>, typed: &str, distance: u8, cand: &str, df: u64) {
-    if df == 0 || cand == typed || edits(typed, cand) > distance {
+    if df == 0 || cand == typed {
         return;
     }
-    let c = cost(typed, cand);
-    if c > f32::from(distance) {
+    let Some(c) = within_budget(typed, cand, distance) else {
         return;
-    }
+    };
     let better = match best {
         None => true,
         Some((bc, bdf, _)) => c < *bc || (c == *bc && df > *bdf),
@@ -146,6 +147,37 @@ fn consider(best: &mut Option<(f32, u64, String)>, typed: &str, distance: u8, ca
     if better {
         *best = Some((c, df, cand.to_string()));
     }
+}
+
+/// How often each byte occurs in a key (keys are ASCII).
+fn letter_counts(key: &str) -> [u16; 128] {
+    let mut counts = [0u16; 128];
+    for b in key.bytes() {
+        counts[usize::from(b & 0x7f)] += 1;
+    }
+    counts
+}
+
+/// How many letters one would add and remove to turn `key` into the key whose
+/// [`letter_counts`] are `counts`, order aside: a lower bound of twice their distance.
+fn letters_apart(counts: &[u16; 128], key: &str) -> usize {
+    let mut other = letter_counts(key);
+    for (o, c) in other.iter_mut().zip(counts) {
+        *o = o.abs_diff(*c);
+    }
+    other.iter().map(|&n| usize::from(n)).sum()
+}
+
+/// The [`cost`] of a candidate within the budget, `None` past it.
+fn within_budget(typed: &str, cand: &str, distance: u8) -> Option<f32> {
+    // Only a different first letter can make the edits exceed the budget where the
+    // cost does not (and keying both words is the dearer part of `edits`).
+    let other_first = typed.chars().next() != cand.chars().next();
+    if other_first && edits(typed, cand) > distance {
+        return None;
+    }
+    let c = cost(typed, cand);
+    (c <= f32::from(distance)).then_some(c)
 }
 
 /// Articles that name the table entity `spelling` is a spelling of.
@@ -328,6 +360,7 @@ pub fn corrections(
         // 109,000 one-word spellings to compare.
         if !found_near {
             let key = sound_key(&lower);
+            let letters = letter_counts(&key);
             let keys = table_keys(&gi.table, Some(&gi.path));
             // Lines are sorted by key: each key is measured once.
             let mut last: Option<(&str, bool)> = None;
@@ -336,13 +369,19 @@ pub fn corrections(
                     Some((lk, near)) if lk == k => near,
                     _ => {
                         // Keys are ASCII: lengths in bytes are lengths in letters.
-                        let near = k.len().abs_diff(key.len()) <= usize::from(distance)
-                            && strsim::osa_distance(k, &key) <= usize::from(distance);
+                        // An edit changes at most two letters' counts by one each (a
+                        // swap none), so counts further apart than that rule a key out
+                        // before the dearer distance is measured.
+                        let d = usize::from(distance);
+                        let near = k.len().abs_diff(key.len()) <= d
+                            && letters_apart(&letters, k) <= 2 * d
+                            && strsim::osa_distance(k, &key) <= d;
                         last = Some((k, near));
                         near
                     }
                 };
-                if near {
+                // The budget first: counting a spelling's articles analyses it.
+                if near && within_budget(&lower, s, distance).is_some() {
                     let df = entity_articles(gi, searcher, &mut names, s);
                     consider(&mut best, &lower, distance, s, df);
                 }
@@ -666,6 +705,33 @@ mod tests {
         );
         assert_eq!(cost("crimae", "crime"), 1.0);
         assert!(cost("kyuv", "kyiv") < 1.0, "u is next to i");
+    }
+
+    #[test]
+    fn letter_counts_never_rule_out_a_key_within_the_distance() {
+        // Every key two edits or fewer from another is within twice that of it by
+        // letter counts (the bound the table scan skips keys by).
+        let keys: Vec<&str> = BUILTIN_KEYS
+            .lines()
+            .filter_map(|l| l.split_once('\t').map(|(k, _)| k))
+            .step_by(97)
+            .collect();
+        let mut near = 0;
+        for a in &keys {
+            let counts = letter_counts(a);
+            for b in &keys {
+                let d = strsim::osa_distance(a, b);
+                if d <= 2 {
+                    near += 1;
+                    assert!(letters_apart(&counts, b) <= 2 * d, "{a} {b}");
+                }
+            }
+            for b in [format!("{a}x"), format!("x{a}"), a.chars().rev().collect()] {
+                let d = strsim::osa_distance(a, &b);
+                assert!(letters_apart(&counts, &b) <= 2 * d, "{a} {b}");
+            }
+        }
+        assert!(near > keys.len(), "{near}");
     }
 
     #[test]
