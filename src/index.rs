@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
+use tantivy::{DateTime, Index, TantivyDocument};
 
 use crate::analysis::{self, terms, AliasTable};
 use crate::error::{Error, Result};
@@ -356,7 +356,7 @@ fn info_of(metas: &tantivy::IndexMeta) -> Option<IndexInfo> {
 /// Commits everything the writer holds, with this build's [`IndexInfo`] as payload, and
 /// waits for merges. The commit is atomic: readers see all of it or none.
 pub fn commit(
-    mut writer: IndexWriter,
+    mut writer: crate::merge::Writer,
     gi: &GazetteIndex,
     roots: &Roots,
     fields: &FieldMap,

@@ -15,7 +15,10 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use serde::Serialize;
-use tantivy::{IndexWriter, Term};
+use tantivy::Term;
+
+use crate::merge::Writer;
+use crate::pipeline::Pipeline;
 
 use crate::analysis::AliasTable;
 use crate::error::{Error, Result};
@@ -391,7 +394,7 @@ fn run_locked(
         .collect();
 
     reading.store(todo.iter().map(|t| t.state.size).sum(), Ordering::Relaxed);
-    let writer: IndexWriter = crate::merge::writer(
+    let writer: Writer = crate::merge::writer(
         &gi.index,
         indexing_threads(opts.threads),
         // tantivy wants at least 15 MB per indexing thread.
@@ -499,7 +502,7 @@ fn remove_roots(
         }
     }
     roots.roots.retain(|r| !given.contains(r));
-    let writer: IndexWriter = crate::merge::writer(&gi.index, 1, opts.memory.min(50_000_000))
+    let writer: Writer = crate::merge::writer(&gi.index, 1, opts.memory.min(50_000_000))
         .map_err(|e| Error::index(&gi.path, e))?;
     for (file, _) in before.iter() {
         // A file under a removed root stays when another root holds it too.
@@ -527,7 +530,7 @@ fn remove_roots(
 /// job's articles a moment before the list that hides their older copies, never an
 /// article lost.
 fn commit_and_count(
-    writer: IndexWriter,
+    writer: Writer,
     gi: &GazetteIndex,
     roots: &Roots,
     fields: &FieldMap,
@@ -544,7 +547,7 @@ fn commit_and_count(
     if changed {
         let superseded = crate::supersede::find(gi, &reader.searcher())?;
         if superseded != before {
-            let writer: IndexWriter = crate::merge::writer(&gi.index, 1, 15_000_000)
+            let writer: Writer = crate::merge::writer(&gi.index, 1, 15_000_000)
                 .map_err(|e| Error::index(&gi.path, e))?;
             index::commit(writer, gi, roots, fields, superseded, job)?;
         }
@@ -622,7 +625,7 @@ fn hash_file(path: &Path) -> Result<u64> {
 #[allow(clippy::too_many_arguments)]
 fn index_files(
     gi: &GazetteIndex,
-    writer: &IndexWriter,
+    writer: &Writer,
     table: &Arc<AliasTable>,
     todo: Vec<Todo>,
     opts: &IndexOptions,
@@ -642,6 +645,7 @@ fn index_files(
         ..Progress::default()
     };
     let (tx, rx) = mpsc::sync_channel::<Batch>(threads * 2);
+    let pipeline = Pipeline::new(crate::pipeline::BUDGET);
     let rx = Mutex::new(rx);
     std::thread::scope(|scope| {
         for _ in 0..threads {
@@ -658,12 +662,13 @@ fn index_files(
                     reader::assign_languages(&mut batch.articles, &mut SourcePrior::default());
                     for mut a in batch.articles {
                         let digest = versions::digest(&a);
+                        let bytes = a.title.len() + a.body.len();
                         let version = previous.version(&a.id, digest, job, &gi.fields);
                         let mut doc = builder.document(&mut a, &batch.state);
                         versions::add_to(&mut doc, &gi.fields, version, digest);
                         // add_document fails only when tantivy's threads died; the
                         // commit reports that.
-                        let _ = writer.add_document(doc);
+                        let _ = writer.add_document(pipeline.queue(doc, bytes));
                         articles.fetch_add(1, Ordering::Relaxed);
                     }
                 }

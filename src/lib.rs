@@ -25,6 +25,7 @@ pub mod merge;
 pub mod ner;
 pub mod output;
 pub mod passage;
+pub mod pipeline;
 pub mod plot;
 pub mod reader;
 pub mod roots;

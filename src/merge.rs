@@ -19,10 +19,14 @@ use tantivy::index::{SegmentId, SegmentMeta};
 use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 use tantivy::{Index, IndexWriter};
 
+/// The writer of Gazette's jobs: its documents carry their share of the queue's budget
+/// (see `pipeline`).
+pub type Writer = IndexWriter<crate::pipeline::Queued>;
+
 /// Every writer Gazette opens, with the policy set: a writer left with tantivy's own
 /// (the one that only committed the superseded list) merged a 100× index into one
 /// segment of 2.67 million articles after a daily job.
-pub fn writer(index: &Index, threads: usize, memory: usize) -> tantivy::Result<IndexWriter> {
+pub fn writer(index: &Index, threads: usize, memory: usize) -> tantivy::Result<Writer> {
     let writer = index.writer_with_num_threads(threads, memory)?;
     writer.set_merge_policy(Box::new(BoundedSegments));
     Ok(writer)
