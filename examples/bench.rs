@@ -122,6 +122,16 @@ const QUERIES: &[Query] = &[
         rg: &["presidenk"],
         fuzzy: false,
     },
+    // No word of the index is near: the suggestion is looked for among the alias
+    // table's 109,000 spelling keys (the dearest did-you-mean; none is near here either).
+    Query {
+        name: "typo, no near word",
+        query: "Klichko",
+        filters: no_filter,
+        flags: &[],
+        rg: &["klichko"],
+        fuzzy: false,
+    },
     Query {
         name: "typo --fuzzy",
         query: "presdient",
