@@ -263,6 +263,50 @@ mod tests {
         assert!(resident_file_bytes(&statm).unwrap() > 0);
     }
 
+    /// The resident set of the mapping of `path` alone (its /proc/self/smaps entry): the
+    /// process's whole RSS moves with what other test threads allocate.
+    #[cfg(target_os = "linux")]
+    fn mapping_rss_kb(path: &Path) -> u64 {
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        smaps
+            .lines()
+            .skip_while(|l| !l.ends_with(&name))
+            .find_map(|l| l.strip_prefix("Rss:"))
+            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+            .unwrap()
+    }
+
+    /// A running trimmer releases a segment file's pages soon after they are read, and
+    /// stops when dropped.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_trimmer_releases_pages_as_they_are_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(tmp.path()).unwrap();
+        let path = dir.join("ffeeddccbbaa99887766554433221100.store");
+        std::fs::write(&path, vec![7u8; 16 << 20]).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        // SAFETY: the file is ours and not changed while mapped.
+        let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
+        let trimmer = Trimmer::start(&dir);
+        let sum: u64 = map.iter().map(|&b| u64::from(b)).sum();
+        assert_eq!(sum, 7 * (16 << 20));
+        // 16 MB read is past the growth that triggers a release; the longest interval
+        // releases it anyway, whatever other test threads map meanwhile.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while mapping_rss_kb(&path) > 4096 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            mapping_rss_kb(&path) <= 4096,
+            "{} kB",
+            mapping_rss_kb(&path)
+        );
+        drop(trimmer);
+        assert_eq!(map.iter().map(|&b| u64::from(b)).sum::<u64>(), sum);
+    }
+
     /// A mapped segment file reads the same after its pages are released, and they no
     /// longer count as resident.
     #[cfg(target_os = "linux")]
@@ -289,18 +333,7 @@ mod tests {
             assert_eq!(rc, 0);
             vec.iter().filter(|&&v| v & 1 == 1).count()
         };
-        // The resident set of this file's mapping alone (its /proc/self/smaps entry):
-        // the process's whole RSS moves with what other test threads allocate.
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
-        let rss_file_kb = || {
-            let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
-            smaps
-                .lines()
-                .skip_while(|l| !l.ends_with(&name))
-                .find_map(|l| l.strip_prefix("Rss:"))
-                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-                .unwrap()
-        };
+        let rss_file_kb = || mapping_rss_kb(&path);
         assert!(resident(&map) > 0);
         let before = rss_file_kb();
         assert!(release_mapped(&dir) >= 1);
