@@ -267,14 +267,36 @@ mod tests {
     /// process's whole RSS moves with what other test threads allocate.
     #[cfg(target_os = "linux")]
     fn mapping_rss_kb(path: &Path) -> u64 {
-        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        // The whole path: the tests' segment files share a name in folders of their own.
+        let name = path.to_str().unwrap();
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
         smaps
             .lines()
-            .skip_while(|l| !l.ends_with(&name))
+            .skip_while(|l| !l.ends_with(name))
             .find_map(|l| l.strip_prefix("Rss:"))
             .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
             .unwrap()
+    }
+
+    /// A segment file holding `bytes` in a new folder (kept while the first value lives),
+    /// its folder, its path and its map.
+    #[cfg(target_os = "linux")]
+    fn mapped_segment(
+        bytes: &[u8],
+    ) -> (
+        tempfile::TempDir,
+        std::path::PathBuf,
+        std::path::PathBuf,
+        memmap2::Mmap,
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = std::fs::canonicalize(tmp.path()).unwrap();
+        let path = dir.join("00112233445566778899aabbccddeeff.store");
+        std::fs::write(&path, bytes).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        // SAFETY: the file is ours and not changed while mapped.
+        let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
+        (tmp, dir, path, map)
     }
 
     /// A running trimmer releases a segment file's pages soon after they are read, and
@@ -282,13 +304,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn a_trimmer_releases_pages_as_they_are_read() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = std::fs::canonicalize(tmp.path()).unwrap();
-        let path = dir.join("ffeeddccbbaa99887766554433221100.store");
-        std::fs::write(&path, vec![7u8; 16 << 20]).unwrap();
-        let file = std::fs::File::open(&path).unwrap();
-        // SAFETY: the file is ours and not changed while mapped.
-        let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
+        let (_tmp, dir, path, map) = mapped_segment(&vec![7u8; 16 << 20]);
         let trimmer = Trimmer::start(&dir);
         let sum: u64 = map.iter().map(|&b| u64::from(b)).sum();
         assert_eq!(sum, 7 * (16 << 20));
@@ -312,14 +328,8 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn released_pages_read_back_the_same_bytes() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = std::fs::canonicalize(tmp.path()).unwrap();
-        let path = dir.join("00112233445566778899aabbccddeeff.store");
         let bytes: Vec<u8> = (0..8 << 20).map(|i: u32| (i % 251) as u8).collect();
-        std::fs::write(&path, &bytes).unwrap();
-        let file = std::fs::File::open(&path).unwrap();
-        // SAFETY: the file is ours and not changed while mapped.
-        let map = unsafe { memmap2::Mmap::map(&file) }.unwrap();
+        let (_tmp, dir, path, map) = mapped_segment(&bytes);
         let sum = |m: &[u8]| m.iter().map(|&b| u64::from(b)).sum::<u64>();
         let expected = sum(&bytes);
         assert_eq!(sum(&map), expected);
