@@ -25,8 +25,10 @@ use std::path::PathBuf;
 use gazette::analysis::normalize::{normalize, Fold};
 use gazette::analysis::segment::WordTokenizer;
 use gazette::analysis::AliasTable;
-use gazette::reader::{read_file, Article, Format};
 use tantivy::tokenizer::{TokenStream, Tokenizer};
+
+#[path = "support/news.rs"]
+mod news;
 
 /// Lower-case uses from which a form counts as a common word.
 const MIN_LOWER: u32 = 1;
@@ -48,57 +50,51 @@ fn main() {
     // form → (lower-case uses, capitalised uses)
     let mut counts: HashMap<String, (u32, u32)> = HashMap::new();
     let mut words = WordTokenizer::default();
-    for file in ["news-large.jsonl", "news-multilingual.jsonl"] {
-        let path = data.join(file);
-        let errors = read_file(&path, Format::JsonLines, &mut |a: Article| {
-            for text in [&a.title, &a.body] {
-                let mut stream = words.token_stream(text);
-                while stream.advance() {
-                    let t = stream.token();
-                    let form = normalize(&t.text, Fold::CaseAndDiacritics);
-                    if !table.is_form(&form) {
-                        continue;
-                    }
-                    let original = &text[t.offset_from..t.offset_to];
-                    let before = text[..t.offset_from].chars().next_back();
-                    let after = text[t.offset_to..].chars().next();
-                    // The whitespace-delimited chunk holding the word: a link's slug
-                    // (`…/president-zelenskyy-of-ukraine`) is an address too.
-                    let chunk_start = text[..t.offset_from]
-                        .char_indices()
-                        .rev()
-                        .find(|(_, c)| c.is_whitespace())
-                        .map_or(0, |(i, c)| i + c.len_utf8());
-                    let chunk_end = text[t.offset_to..]
-                        .find(char::is_whitespace)
-                        .map_or(text.len(), |i| t.offset_to + i);
-                    let chunk = &text[chunk_start..chunk_end];
-                    let in_link = chunk.contains("://")
-                        || chunk.contains("www.")
-                        || chunk.contains(['/', '@'])
-                        || chunk.starts_with('#');
-                    let in_address = in_link
-                        || before.is_some_and(|c| "./#@_\\".contains(c))
-                        || after.is_some_and(|c| "./_@".contains(c))
-                            && text[t.offset_to..]
-                                .chars()
-                                .nth(1)
-                                .is_some_and(char::is_alphanumeric);
-                    if in_address {
-                        continue;
-                    }
-                    let lower = original.chars().next().is_some_and(char::is_lowercase);
-                    let c = counts.entry(form).or_default();
-                    if lower {
-                        c.0 += 1;
-                    } else {
-                        c.1 += 1;
-                    }
-                }
+    news::each_text(&data, &mut |text| {
+        let mut stream = words.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            let form = normalize(&t.text, Fold::CaseAndDiacritics);
+            if !table.is_form(&form) {
+                continue;
             }
-        });
-        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
-    }
+            let original = &text[t.offset_from..t.offset_to];
+            let before = text[..t.offset_from].chars().next_back();
+            let after = text[t.offset_to..].chars().next();
+            // The whitespace-delimited chunk holding the word: a link's slug
+            // (`…/president-zelenskyy-of-ukraine`) is an address too.
+            let chunk_start = text[..t.offset_from]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let chunk_end = text[t.offset_to..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |i| t.offset_to + i);
+            let chunk = &text[chunk_start..chunk_end];
+            let in_link = chunk.contains("://")
+                || chunk.contains("www.")
+                || chunk.contains(['/', '@'])
+                || chunk.starts_with('#');
+            let in_address = in_link
+                || before.is_some_and(|c| "./#@_\\".contains(c))
+                || after.is_some_and(|c| "./_@".contains(c))
+                    && text[t.offset_to..]
+                        .chars()
+                        .nth(1)
+                        .is_some_and(char::is_alphanumeric);
+            if in_address {
+                continue;
+            }
+            let lower = original.chars().next().is_some_and(char::is_lowercase);
+            let c = counts.entry(form).or_default();
+            if lower {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
+    });
     let mut common: Vec<&String> = counts
         .iter()
         .filter(|(_, &(lower, upper))| lower >= MIN_LOWER && lower >= upper)

@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use gazette::analysis::{self, AliasTable};
-use gazette::reader::{read_file, Article, Format};
+
+#[path = "support/news.rs"]
+mod news;
 
 /// How many forms the list keeps: what the news' most frequent forms cover past this
 /// is little (printed when run), and the small table stays a few hundred KB.
@@ -33,18 +35,12 @@ fn main() {
     let table = AliasTable::builtin();
     let mut normalizer = analysis::normalizer();
     let mut counts: HashMap<String, u64> = HashMap::new();
-    for file in ["news-large.jsonl", "news-multilingual.jsonl"] {
-        let path = data.join(file);
-        let errors = read_file(&path, Format::JsonLines, &mut |a: Article| {
-            for text in [&a.title, &a.body] {
-                let mut stream = normalizer.token_stream(text);
-                while stream.advance() {
-                    *counts.entry(stream.token().text.clone()).or_default() += 1;
-                }
-            }
-        });
-        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
-    }
+    news::each_text(&data, &mut |text| {
+        let mut stream = normalizer.token_stream(text);
+        while stream.advance() {
+            *counts.entry(stream.token().text.clone()).or_default() += 1;
+        }
+    });
     let mut forms: Vec<(String, u64)> = counts
         .into_iter()
         .filter(|(w, _)| table.is_form(w))

@@ -70,7 +70,8 @@ impl Pipeline {
     }
 
     /// Bytes of documents queued and not yet indexed.
-    pub fn waiting(&self) -> usize {
+    #[cfg(test)]
+    fn waiting(&self) -> usize {
         *self.waiting.lock().unwrap_or_else(|e| e.into_inner())
     }
 
