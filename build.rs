@@ -2,7 +2,8 @@
 //! the library embeds (`$OUT_DIR/aliases.bin`), so that no process pays for parsing and
 //! compiling it at start-up. The compiler is the library's own code, included here.
 //! It also keys the table's one-word spellings for "did you mean" (`typo-keys.tsv`, see
-//! `typos`) with the library's `ner::key::word`, so no index job or search does.
+//! `typos`) with the library's `ner::key::word`, so no index job or search does, and
+//! indexes the keys for the Levenshtein automaton (`typo-keys.fst`, `typos::key_index`).
 //! On Linux it also links the `gazette` binary as a fixed-address executable (see
 //! `main`).
 
@@ -11,6 +12,8 @@
 
 #[path = "src/analysis/compile/mod.rs"]
 mod compile;
+#[path = "src/typos/key_index.rs"]
+mod key_index;
 #[path = "src/analysis/normalize.rs"]
 mod normalize;
 #[path = "src/analysis/segment.rs"]
@@ -37,6 +40,7 @@ fn main() {
         "src/analysis/normalize.rs",
         "src/analysis/segment.rs",
         "src/ner/key/word.rs",
+        "src/typos/key_index.rs",
     ] {
         println!("cargo:rerun-if-changed={input}");
     }
@@ -70,5 +74,7 @@ fn main() {
             .iter()
             .flat_map(|e| e.spellings.iter().map(String::as_str)),
     );
+    let index = key_index::index_keys(&keys).expect("sound_lines sorts the keys");
+    std::fs::write(out.join("typo-keys.fst"), index).expect("OUT_DIR is writable");
     std::fs::write(out.join("typo-keys.tsv"), keys).expect("OUT_DIR is writable");
 }

@@ -137,3 +137,55 @@ fn fuzzy_finds_near_words_below_exact_matches_and_marks_them() {
     );
     assert!(stdout(&out).is_empty());
 }
+
+#[test]
+fn a_user_tables_names_are_suggested_from_the_keys_the_job_wrote() {
+    let d = indexed_with_ukrainian();
+    d.write(
+        "corpus/ukroboronprom.jsonl",
+        "{\"id\":\"u1\",\"title\":\"Ефір\",\"body\":\"Укроборонпром показав новий дрон.\",\"lang\":\"uk\"}\n",
+    );
+    let file = d.write(
+        "mine.toml",
+        "[[entity]]\nid = \"ukroboronprom\"\nname = \"Ukroboronprom\"\nkind = \"organisation\"\nspellings = [\"Ukroboronprom\", \"Укроборонпром\"]\n",
+    );
+    let file = file.to_str().unwrap();
+    let out = d.run(&["index", "corpus", "--index", "idx", "--aliases", file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The job keyed the table's spellings and indexed the keys.
+    let mut written: Vec<String> = std::fs::read_dir(d.path().join("idx"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("typo-keys-"))
+        .map(|n| n.rsplit('.').next().unwrap().to_string())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["fst", "tsv"]);
+    // No Latin word of the index is near the typo: the table's spelling is suggested.
+    let typo = [
+        "search",
+        "--index",
+        "idx",
+        "--aliases",
+        file,
+        "--color",
+        "never",
+        "Ukroboronporm",
+    ];
+    let line = "did you mean Ukroboronprom (1 article)?";
+    let out = d.run(&typo);
+    assert_eq!(stderr(&out).trim(), line);
+    // An index whose keys an older binary wrote (no index of them): the same answer,
+    // and the next job indexes them.
+    let fst = std::fs::read_dir(d.path().join("idx"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "fst"))
+        .unwrap();
+    std::fs::remove_file(&fst).unwrap();
+    assert_eq!(stderr(&d.run(&typo)).trim(), line);
+    let out = d.run(&["index", "corpus", "--index", "idx", "--aliases", file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(fst.exists());
+    assert_eq!(stderr(&d.run(&typo)).trim(), line);
+}

@@ -6,12 +6,22 @@
 
 use std::collections::HashMap;
 
+use serde::Serialize;
+
 use tantivy::query::FuzzyTermQuery;
 use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::{Searcher, Term};
 
 use crate::analysis;
 use crate::index::GazetteIndex;
+
+mod cost;
+mod key_index;
+mod keys;
+
+pub use cost::sound_key;
+use cost::{cost, edits, TWO_EDITS_AT_LEAST};
+pub use keys::write_table_keys;
 
 /// The edits a word of this many letters tolerates, as Meilisearch counts them: none
 /// below 5 letters, 1 from 5, 2 from 9; a different first letter counts as two (see
@@ -149,59 +159,6 @@ fn consider(best: &mut Option<(f32, u64, String)>, typed: &str, distance: u8, ca
     }
 }
 
-/// How often each byte occurs in a key (keys are ASCII), and how many bytes it has.
-struct Letters {
-    counts: [u16; 128],
-    len: usize,
-}
-
-fn letter_counts(key: &str) -> Letters {
-    let mut counts = [0u16; 128];
-    for b in key.bytes() {
-        counts[usize::from(b & 0x7f)] += 1;
-    }
-    Letters {
-        counts,
-        len: key.len(),
-    }
-}
-
-/// How many letters one would add and remove to turn `key` into the key whose
-/// [`letter_counts`] are `letters`, order aside: a lower bound of twice their distance.
-/// Counted as the letters the two do not share (one pass over `key`, no second table:
-/// the scan of the table's keys calls this 100,000 times).
-fn letters_apart(letters: &Letters, key: &str) -> usize {
-    let mut left = letters.counts;
-    let mut shared = 0;
-    for b in key.bytes() {
-        let slot = &mut left[usize::from(b & 0x7f)];
-        if *slot > 0 {
-            *slot -= 1;
-            shared += 1;
-        }
-    }
-    key.len() + letters.len - 2 * shared
-}
-
-/// The `key<TAB>spelling` lines of a keys file ([`table_keys`]), split on their bytes:
-/// `str::lines` and `split_once` set up a searcher for each line, which was half of a
-/// did-you-mean that scans the table's 109,000 keys.
-fn key_lines(keys: &str) -> impl Iterator<Item = (&str, &str)> {
-    let mut rest = keys;
-    std::iter::from_fn(move || loop {
-        if rest.is_empty() {
-            return None;
-        }
-        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
-        // Both separators are ASCII: the cuts fall on character boundaries.
-        let line = &rest[..end];
-        rest = rest.get(end + 1..).unwrap_or("");
-        if let Some(tab) = memchr::memchr(b'\t', line.as_bytes()) {
-            return Some((&line[..tab], &line[tab + 1..]));
-        }
-    })
-}
-
 /// The [`cost`] of a candidate within the budget, `None` past it.
 fn within_budget(typed: &str, cand: &str, distance: u8) -> Option<f32> {
     // Only a different first letter can make the edits exceed the budget where the
@@ -246,88 +203,12 @@ fn word_articles(gi: &GazetteIndex, searcher: &Searcher, word: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// A romanisation-blind key: the word's name key (`ner::key::word_key`: romanised,
-/// folded, the spellings romanisations disagree on made one — `tsch`, `tch` and `ch`;
-/// `kh` and `h`; `y`, `j` and `i`; `w` and `v`; doubled letters — one ending off).
-pub fn sound_key(word: &str) -> String {
-    crate::ner::key::word_key(word)
-}
-
-/// Keys next to each other on a QWERTY or ЙЦУКЕН keyboard: a substitution of one for
-/// the other is the likeliest typo.
-fn adjacent(a: char, b: char) -> bool {
-    const ROWS: &[&str] = &[
-        "qwertyuiop",
-        "asdfghjkl",
-        "zxcvbnm",
-        "йцукенгшщзхї",
-        "фівапролджє",
-        "ячсмитьбю",
-        "йцукенгшщзхъ",
-        "фывапролджэ",
-    ];
-    ROWS.iter().any(|row| {
-        let chars: Vec<char> = row.chars().collect();
-        chars
-            .windows(2)
-            .any(|w| (w[0] == a && w[1] == b) || (w[0] == b && w[1] == a))
-    })
-}
-
-/// A little under the least [`cost`] of a word two edits from the word typed that
-/// starts as it does (one that sounds alike: 0.92, give or take a rounding).
-const TWO_EDITS_AT_LEAST: f32 = 0.915;
-
-/// The edits a candidate costs against the budget: its Damerau-Levenshtein distance,
-/// one more for a different first letter (as [`near_words`] finds words), none for a
-/// romanisation of the same name whatever its letters (*Iakovlev*, *Yakovlev*).
-fn edits(typed: &str, candidate: &str) -> u8 {
-    if sound_key(typed) == sound_key(candidate) {
-        return 0;
-    }
-    let d = strsim::osa_distance(typed, candidate);
-    let first = usize::from(typed.chars().next() != candidate.chars().next());
-    u8::try_from(d + first).unwrap_or(u8::MAX)
-}
-
-/// How far a candidate is from the word typed: its Damerau-Levenshtein distance, less
-/// a little for a substitution of neighbouring keys, and a romanisation of the same
-/// name counts as half an edit whatever its letters.
-fn cost(typed: &str, candidate: &str) -> f32 {
-    let d = strsim::osa_distance(typed, candidate) as f32;
-    if sound_key(typed) == sound_key(candidate) {
-        // Just under one edit, whatever the letters (Klichko, Klitschko); among such
-        // spellings the nearer in letters first (Зеленськй: Зеленський, not Зеленский).
-        return d.min(1.0) - 0.1 + 0.01 * d;
-    }
-    let (t, c): (Vec<char>, Vec<char>) = (typed.chars().collect(), candidate.chars().collect());
-    // Two letters swapped is the commonest slip of all (Crimae: Crimea before Crime).
-    if d == 1.0 && t.len() == c.len() && {
-        let (mut a, mut b) = (t.clone(), c.clone());
-        a.sort_unstable();
-        b.sort_unstable();
-        a == b
-    } {
-        return 0.85;
-    }
-    let keyboard = t.len() == c.len()
-        && t.iter().zip(&c).filter(|(a, b)| a != b).count() == 1
-        && t.iter().zip(&c).any(|(a, b)| a != b && adjacent(*a, *b));
-    if keyboard {
-        d - 0.25
-    } else {
-        d
-    }
-}
-
 /// One suggested query and how many articles it finds.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Suggestion {
     pub query: String,
     pub hits: usize,
 }
-
-use serde::Serialize;
 
 /// The best correction of each query word the index does not hold, or `None` when every
 /// word is there (then no suggestion is made, whatever the query finds). Candidates:
@@ -394,30 +275,17 @@ pub fn corrections(
         // 109,000 one-word spellings to compare.
         if !found_near {
             let key = sound_key(&lower);
-            let letters = letter_counts(&key);
-            let keys = table_keys(&gi.table, Some(&gi.path));
-            // Lines are sorted by key: each key is measured once.
-            let mut last: Option<(&str, bool)> = None;
-            for (k, s) in key_lines(&keys) {
-                let near = match last {
-                    Some((lk, near)) if lk == k => near,
-                    _ => {
-                        // Keys are ASCII: lengths in bytes are lengths in letters.
-                        // An edit changes at most two letters' counts by one each (a
-                        // swap none), so counts further apart than that rule a key out
-                        // before the dearer distance is measured.
-                        let d = usize::from(distance);
-                        let near = k.len().abs_diff(key.len()) <= d
-                            && letters_apart(&letters, k) <= 2 * d
-                            && strsim::osa_distance(k, &key) <= d;
-                        last = Some((k, near));
-                        near
+            let keys = keys::table_keys(&gi.table, Some(&gi.path));
+            // The keys within the budget, walked through their index by the automaton
+            // of the word's key (the same automaton `near` builds, and so cached).
+            let term = Term::from_field_text(gi.fields.body_exact, &key);
+            if let Ok(automaton) = FuzzyTermQuery::new(term, distance, true).automaton() {
+                for (_, s) in keys.accepted(automaton) {
+                    // The budget first: counting a spelling's articles analyses it.
+                    if within_budget(&lower, s, distance).is_some() {
+                        let df = entity_articles(gi, searcher, &mut names, s);
+                        consider(&mut best, &lower, distance, s, df);
                     }
-                };
-                // The budget first: counting a spelling's articles analyses it.
-                if near && within_budget(&lower, s, distance).is_some() {
-                    let df = entity_articles(gi, searcher, &mut names, s);
-                    consider(&mut best, &lower, distance, s, df);
                 }
             }
         }
@@ -426,85 +294,6 @@ pub fn corrections(
         }
     }
     Some(fixes)
-}
-
-/// The built-in table's keys, made by `build.rs` with [`crate::ner::key::sound_lines`].
-static BUILTIN_KEYS: &str = include_str!(concat!(env!("OUT_DIR"), "/typo-keys.tsv"));
-
-/// The alias table's one-word spellings (lower case) by [`sound_key`], as sorted
-/// `key<TAB>spelling` lines: the built-in table's from the binary; a table with a user
-/// file's from the index folder, where the indexing job wrote them
-/// ([`write_table_keys`]), else computed (keying 109,000 spellings takes about 0.2 s).
-/// Kept per process.
-fn table_keys(
-    table: &crate::analysis::AliasTable,
-    index: Option<&std::path::Path>,
-) -> std::sync::Arc<str> {
-    use std::sync::{Arc, Mutex};
-    static CACHE: Mutex<Option<(String, Arc<str>)>> = Mutex::new(None);
-    if is_builtin(table) {
-        return Arc::from(BUILTIN_KEYS);
-    }
-    let mut slot = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((fp, keys)) = slot.as_ref() {
-        if fp == table.fingerprint() {
-            return keys.clone();
-        }
-    }
-    let keys: Arc<str> = index
-        .and_then(|dir| std::fs::read_to_string(dir.join(keys_file_name(table))).ok())
-        .unwrap_or_else(|| compute_table_keys(table))
-        .into();
-    *slot = Some((table.fingerprint().to_string(), keys.clone()));
-    keys
-}
-
-fn is_builtin(table: &crate::analysis::AliasTable) -> bool {
-    table.fingerprint() == crate::analysis::AliasTable::builtin().fingerprint()
-}
-
-fn compute_table_keys(table: &crate::analysis::AliasTable) -> String {
-    crate::ner::key::sound_lines(
-        table
-            .entities()
-            .iter()
-            .flat_map(|e| e.spellings.iter().map(String::as_str)),
-    )
-}
-
-fn keys_file_name(table: &crate::analysis::AliasTable) -> String {
-    format!("typo-keys-{}.tsv", table.fingerprint())
-}
-
-/// Writes the spelling keys of a table with a user file into the index folder (one
-/// `key<TAB>spelling` line each), for the "did you mean" of later searches, and removes
-/// those of other tables (the built-in table's are in the binary: nothing is written).
-/// Written to a temporary name and renamed: a search reads the whole file or none.
-pub fn write_table_keys(
-    index: &std::path::Path,
-    table: &crate::analysis::AliasTable,
-) -> std::io::Result<()> {
-    let name = (!is_builtin(table)).then(|| keys_file_name(table));
-    if let Some(name) = &name {
-        if !index.join(name).exists() {
-            let tmp = index.join(format!(".{name}.{}", std::process::id()));
-            // A write that fails (a full disk) leaves no part-written file behind.
-            if let Err(e) = std::fs::write(&tmp, compute_table_keys(table))
-                .and_then(|()| std::fs::rename(&tmp, index.join(name)))
-            {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-        }
-    }
-    for e in std::fs::read_dir(index)?.flatten() {
-        let n = e.file_name();
-        let n = n.to_string_lossy();
-        if n.starts_with("typo-keys-") && Some(n.as_ref()) != name.as_deref() {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-    Ok(())
 }
 
 /// `fix` written with the capitals of `typed` (Zelenksy → Zelensky, ZELENKSY → ZELENSKY).
@@ -658,62 +447,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_binary_holds_the_builtin_tables_keys() {
-        let table = crate::analysis::AliasTable::builtin();
-        assert_eq!(compute_table_keys(&table), BUILTIN_KEYS);
-        assert!(BUILTIN_KEYS.contains(&format!("{}\tkharkiv\n", sound_key("kharkiv"))));
-        // So an index of the built-in table gets no keys file, and loses an old one.
-        let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join("typo-keys-0123.tsv");
-        std::fs::write(&old, "k\tv\n").unwrap();
-        write_table_keys(dir.path(), &table).unwrap();
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-    }
-
-    #[test]
-    fn no_word_two_edits_away_costs_less_than_the_bound() {
-        // Every word two substitutions, deletions or insertions from a few typed words
-        // (letters from a small alphabet, so that sound-alike pairs occur): the search
-        // at one edit may stop on a cheaper word only if none of these could beat it.
-        let mut lowest = f32::MAX;
-        for typed in ["presdient", "klichko", "zelensky", "харків"] {
-            let letters: Vec<char> = typed.chars().collect();
-            let alphabet: Vec<char> = "aeiouyckstzhi".chars().chain(letters.clone()).collect();
-            let mut once: Vec<String> = Vec::new();
-            for i in 0..=letters.len() {
-                for &c in &alphabet {
-                    let mut w = letters.clone();
-                    w.insert(i, c);
-                    once.push(w.into_iter().collect());
-                    if i < letters.len() {
-                        let mut w = letters.clone();
-                        w[i] = c;
-                        once.push(w.into_iter().collect());
-                    }
-                }
-                if i < letters.len() {
-                    let mut w = letters.clone();
-                    w.remove(i);
-                    once.push(w.into_iter().collect());
-                }
-            }
-            for first in &once {
-                let first: Vec<char> = first.chars().collect();
-                for i in 0..first.len() {
-                    let mut w = first.clone();
-                    w.remove(i);
-                    let w: String = w.into_iter().collect();
-                    if strsim::osa_distance(typed, &w) == 2 {
-                        lowest = lowest.min(cost(typed, &w));
-                    }
-                }
-            }
-        }
-        assert!(lowest >= TWO_EDITS_AT_LEAST, "{lowest}");
-        assert!(cost("klichko", "klitschko") - TWO_EDITS_AT_LEAST < 0.01);
-    }
-
-    #[test]
     fn budgets_as_meilisearch() {
         assert_eq!(
             (
@@ -724,66 +457,6 @@ mod tests {
             ),
             (0, 1, 1, 2)
         );
-    }
-
-    #[test]
-    fn romanisations_share_a_key_and_cost_half_an_edit() {
-        assert_eq!(sound_key("Klichko"), sound_key("Klitschko"));
-        assert_eq!(sound_key("Zelenskyy"), sound_key("Zelenskiy"));
-        assert!(cost("klichko", "klitschko") < 1.0);
-        assert!(cost("зеленськй", "зеленський") < cost("зеленськй", "зеленский"));
-        assert_eq!(
-            cost("zelenksy", "zelensky"),
-            0.85,
-            "a transposition is one edit, the cheapest kind"
-        );
-        assert_eq!(cost("crimae", "crime"), 1.0);
-        assert!(cost("kyuv", "kyiv") < 1.0, "u is next to i");
-    }
-
-    #[test]
-    fn letter_counts_never_rule_out_a_key_within_the_distance() {
-        // Every key two edits or fewer from another is within twice that of it by
-        // letter counts (the bound the table scan skips keys by).
-        let keys: Vec<&str> = BUILTIN_KEYS
-            .lines()
-            .filter_map(|l| l.split_once('\t').map(|(k, _)| k))
-            .step_by(97)
-            .collect();
-        let mut near = 0;
-        for a in &keys {
-            let counts = letter_counts(a);
-            for b in &keys {
-                let d = strsim::osa_distance(a, b);
-                if d <= 2 {
-                    near += 1;
-                    assert!(letters_apart(&counts, b) <= 2 * d, "{a} {b}");
-                }
-            }
-            for b in [format!("{a}x"), format!("x{a}"), a.chars().rev().collect()] {
-                let d = strsim::osa_distance(a, &b);
-                assert!(letters_apart(&counts, &b) <= 2 * d, "{a} {b}");
-            }
-        }
-        assert!(near > keys.len(), "{near}");
-    }
-
-    #[test]
-    fn key_lines_split_as_lines_and_tabs_do() {
-        let theirs: Vec<(&str, &str)> = BUILTIN_KEYS
-            .lines()
-            .filter_map(|l| l.split_once('\t'))
-            .collect();
-        assert!(theirs.len() > 100_000);
-        assert!(key_lines(BUILTIN_KEYS).eq(theirs.iter().copied()));
-        let odd = "a\tкиїв\n\nno tab\nb\tc\td\ne\t";
-        assert_eq!(
-            key_lines(odd).collect::<Vec<_>>(),
-            [("a", "київ"), ("b", "c\td"), ("e", "")]
-        );
-        assert_eq!(letters_apart(&letter_counts("abc"), "abd"), 2);
-        assert_eq!(letters_apart(&letter_counts("ab"), "aab"), 1);
-        assert_eq!(letters_apart(&letter_counts("kyiv"), "kiyv"), 0);
     }
 
     #[test]
