@@ -4,8 +4,6 @@
 //! Klichko and Klitschko one name, `--fuzzy` (each word also matches its near words, at
 //! a lower weight) and the "did you mean" suggestions of a search that finds little.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use tantivy::query::FuzzyTermQuery;
@@ -18,10 +16,13 @@ use crate::index::GazetteIndex;
 mod cost;
 mod key_index;
 mod keys;
+mod near;
 
 pub use cost::sound_key;
 use cost::{cost, edits, TWO_EDITS_AT_LEAST};
 pub use keys::write_table_keys;
+pub use near::near_words;
+use near::{near, sorted, Near};
 
 /// The edits a word of this many letters tolerates, as Meilisearch counts them: none
 /// below 5 letters, 1 from 5, 2 from 9; a different first letter counts as two (see
@@ -39,108 +40,6 @@ pub fn budget(word: &str) -> u8 {
 const MAX_EXPANSIONS: usize = 24;
 /// Weight of a near word against the word typed (or its aliases).
 const FUZZY_BOOST: f64 = 0.3;
-
-/// The words of the exact-spelling fields within `distance` edits of `word` (lower
-/// case), a different first letter counting as two edits, as Meilisearch counts it,
-/// with the number of articles holding each, most frequent first. People rarely
-/// mistype the letter a word starts with, and the rule is what keeps the search cheap
-/// (see [`Near`]).
-pub fn near_words(
-    gi: &GazetteIndex,
-    searcher: &Searcher,
-    word: &str,
-    distance: u8,
-) -> Vec<(String, u64)> {
-    let mut parts = vec![Near::SameFirst(distance)];
-    if distance >= 2 {
-        parts.push(Near::OtherFirst(distance - 1));
-    }
-    sorted(near(gi, searcher, word, &parts))
-}
-
-/// A part of a word's near words, streamed on its own.
-#[derive(Clone, Copy, Debug)]
-enum Near {
-    /// Within this many edits, starting with the word's first letter: a range of the
-    /// term dictionary, streamed through the automaton alone (a twentieth of the
-    /// dictionary for a common letter, where a distance-2 automaton over the whole of
-    /// it was two thirds of a `--fuzzy` search).
-    SameFirst(u8),
-    /// Within this many edits, the first letter's among them: the rest of the
-    /// dictionary, whose branches the automaton cuts after the first letter but for a
-    /// few exact paths at distance 1.
-    OtherFirst(u8),
-}
-
-/// The words of `parts` with the number of articles holding each.
-fn near(
-    gi: &GazetteIndex,
-    searcher: &Searcher,
-    word: &str,
-    parts: &[Near],
-) -> HashMap<String, u64> {
-    let mut found: HashMap<String, u64> = HashMap::new();
-    let Some(first) = word.chars().next() else {
-        return found;
-    };
-    // [from, to): the words that start with `first` (no UTF-8 byte is 0xFF).
-    let from = first.to_string().into_bytes();
-    let mut to = from.clone();
-    if let Some(last) = to.last_mut() {
-        *last += 1;
-    }
-    for &part in parts {
-        let d = match part {
-            Near::SameFirst(d) | Near::OtherFirst(d) => d,
-        };
-        if d == 0 {
-            continue;
-        }
-        // The automaton is the word's, whatever field the term names: built once for
-        // both fields.
-        let term = Term::from_field_text(gi.fields.body_exact, word);
-        let Ok(automaton) = FuzzyTermQuery::new(term, d, true).automaton() else {
-            continue;
-        };
-        for field in [gi.fields.body_exact, gi.fields.title_exact] {
-            for reader in searcher.segment_readers() {
-                let Ok(inverted) = reader.inverted_index(field) else {
-                    continue;
-                };
-                let terms = inverted.terms();
-                let streams = match part {
-                    Near::SameFirst(_) => vec![terms.search(&automaton).ge(&from).lt(&to)],
-                    Near::OtherFirst(_) => vec![
-                        terms.search(&automaton).lt(&from),
-                        terms.search(&automaton).ge(&to),
-                    ],
-                };
-                for builder in streams {
-                    let Ok(mut stream) = builder.into_stream() else {
-                        continue;
-                    };
-                    while stream.advance() {
-                        if let Ok(w) = std::str::from_utf8(stream.key()) {
-                            let df = u64::from(stream.value().doc_freq);
-                            let e = found.entry(w.to_string()).or_default();
-                            // A word in a title and a body of one article counts once
-                            // per field; the larger field count is the better estimate.
-                            *e = (*e).max(df);
-                        }
-                    }
-                }
-            }
-        }
-    }
-    found
-}
-
-/// Words with their article counts, most frequent first.
-fn sorted(found: HashMap<String, u64>) -> Vec<(String, u64)> {
-    let mut out: Vec<(String, u64)> = found.into_iter().collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    out
-}
 
 /// Keeps `cand` in `best` if it is within the budget and cheaper (then more frequent).
 fn consider(best: &mut Option<(f32, u64, String)>, typed: &str, distance: u8, cand: &str, df: u64) {
@@ -264,7 +163,7 @@ pub fn corrections(
             {
                 break;
             }
-            for (w, df) in sorted(near(gi, searcher, &lower, &[part])) {
+            for (w, df) in sorted(&near(gi, searcher, &lower, part)) {
                 consider(&mut best, &lower, distance, &w, df);
             }
         }
