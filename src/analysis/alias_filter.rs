@@ -86,6 +86,29 @@ pub struct AliasStream<'a, T> {
     previous: Option<(usize, usize)>,
 }
 
+/// Whether the word at byte `at` of `text` opens a sentence: after . ! ? … or a line
+/// break (quotes and brackets aside), or, with `prose_start`, at the start of a text
+/// that is prose, one that ends a sentence after the word (a body, a passage's
+/// sentence; a title or a query need not).
+fn opens_sentence(text: &str, at: usize, prose_start: bool) -> bool {
+    let before = text[..at]
+        .trim_end_matches(|c: char| (c.is_whitespace() && c != '\n') || "\"'«„“(*[—–-".contains(c));
+    if before.is_empty() {
+        if !prose_start {
+            return false;
+        }
+        let rest = &text[at..];
+        return rest.char_indices().any(|(i, c)| {
+            matches!(c, '.' | '!' | '?' | '…')
+                && rest[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_none_or(char::is_whitespace)
+        });
+    }
+    before.ends_with(['.', '!', '?', '…', '\n'])
+}
+
 /// A copy of the tail's current token in a spare buffer. (Copied, not taken: the tail
 /// keeps its text buffer for the next word.)
 fn copy_token(spare: &mut Vec<Token>, t: &Token) -> Token {
@@ -143,10 +166,15 @@ impl<T: TokenStream> AliasStream<'_, T> {
             if k == tried || (k == 1 && head.multi_only) {
                 continue;
             }
-            if k == 1
-                && head.cased
-                && (!self.case_fits(1, Case::Capitalised) || self.opens_sentence())
-            {
+            // A spelling made of common words names its entity only by its capitals.
+            let common = (k == 1 && head.cased)
+                || (k > 1
+                    && self
+                        .pending
+                        .iter()
+                        .take(k)
+                        .all(|(_, f)| f.is_some_and(|f| f.cased)));
+            if common && !self.common_words_name(k) {
                 continue;
             }
             tried = k;
@@ -161,18 +189,75 @@ impl<T: TokenStream> AliasStream<'_, T> {
         None
     }
 
-    /// Whether the head word opens a sentence inside the text (after . ! ? … or a line
-    /// break, quotes and brackets aside): there a common word is capitalised anyway.
-    /// The start of the text is not counted: a query or a title naming the place
-    /// begins with it.
-    fn opens_sentence(&self) -> bool {
-        let Some((t, _)) = self.pending.front() else {
+    /// Whether the first `k` words, each a form of a common word (`COMMON_FORMS`: a
+    /// word in lower case, or a dictionary's headword: china, trump), name an entity
+    /// here. The first must be capitalised ("the quarter" is no place The Quarter;
+    /// "Тверская область" is a region), and a single word must not open a sentence
+    /// inside the text (where any word is).
+    /// Words that the news itself writes in lower case at least as often
+    /// ([`crate::ner::lists::common_word`]: from, human, quarter; not China or Trump)
+    /// are held to more: neither at the start of prose (a body, a passage's sentence;
+    /// not a title or a query, which may begin with a name) nor in a headline's case,
+    /// where every word is capitalised (Frome's "Frōm" in "Prices Rise From Monday",
+    /// Uman's "Humań" in "Human Rights Watch Says").
+    fn common_words_name(&mut self, k: usize) -> bool {
+        if !self.case_fits(1, Case::Capitalised) {
+            return false;
+        }
+        let news_common = self.pending.iter().take(k).all(|(t, _)| {
+            crate::ner::lists::common_word(&self.text[t.offset_from..t.offset_to].to_lowercase())
+        });
+        let Some((head, _)) = self.pending.front() else {
             return false;
         };
-        let before = self.text[..t.offset_from].trim_end_matches(|c: char| {
-            (c.is_whitespace() && c != '\n') || "\"'«„“(*[—–-".contains(c)
-        });
-        !before.is_empty() && before.ends_with(['.', '!', '?', '…', '\n'])
+        let at = head.offset_from;
+        if news_common {
+            !opens_sentence(self.text, at, true) && !self.headline_case(k)
+        } else {
+            k > 1 || !opens_sentence(self.text, at, false)
+        }
+    }
+
+    /// Whether the `k` words at the head are written as a headline writes every word:
+    /// beside a capitalised common word that opens no sentence ("Prices Will Rise From
+    /// Monday", "Human Rights Watch"), or in capitals beside another word in capitals
+    /// ("SEC OKAYS REQUEST FROM BOESKY FIRMS"), only spaces between.
+    fn headline_case(&mut self, k: usize) -> bool {
+        let (Some((first, _)), Some((last, _))) = (self.pending.front(), self.pending.get(k - 1))
+        else {
+            return false;
+        };
+        let (from, to) = (first.offset_from, last.offset_to);
+        let text = self.text;
+        let shouted = |(start, end): (usize, usize)| {
+            let mut letters = text[start..end].chars().filter(|c| c.is_alphabetic());
+            letters.clone().count() >= 2 && letters.all(char::is_uppercase)
+        };
+        let head_shouted = shouted((from, to));
+        let headline_word = |(start, end): (usize, usize), gap: &str| {
+            !gap.is_empty()
+                && gap.chars().all(|c| c == ' ' || c == '\u{a0}')
+                && ((head_shouted && shouted((start, end)))
+                    || (text[start..end]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                        && crate::ner::lists::common_word(&text[start..end].to_lowercase())
+                        && !opens_sentence(text, start, true)))
+        };
+        if let Some((start, end)) = self.previous {
+            if end <= from && headline_word((start, end), &text[end..from]) {
+                return true;
+            }
+        }
+        self.fill(k + 1);
+        match self.pending.get(k) {
+            Some((next, _)) if next.offset_from >= to => headline_word(
+                (next.offset_from, next.offset_to),
+                &text[to..next.offset_from],
+            ),
+            _ => false,
+        }
     }
 
     /// Whether the head word has a name-like word right beside it: the word before or

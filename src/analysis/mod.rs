@@ -450,6 +450,32 @@ cased = ["US", "U.S."]
     }
 
     #[test]
+    fn words_the_news_writes_in_lower_case_name_no_place_in_prose_or_headlines() {
+        // Frome (Frōm), Uman (Humań), Iceland (Island), The Quarter, Bridgeton (The
+        // Bridge): their spellings are common words, marked by the thousand in
+        // news-large at the start of bodies, in headlines and in lower case.
+        let none = Vec::<String>::new();
+        for text in [
+            "From Monday, the ministry said prices would rise.",
+            "Human rights groups said so.",
+            "Prices Will Rise From Monday, Ministry Says",
+            "SEC OKAYS REQUEST FROM BOESKY FIRMS",
+            "Antonio Reid, chairman of The Island Def Jam Music Group, said.",
+            "Profits rose in the quarter, and the bridge reopened.",
+        ] {
+            assert_eq!(ids_in(text), none, "{text}");
+        }
+        // Capitalised inside a sentence they are the places; so are a title's first
+        // word (a title or a query may begin with a name) and, whatever the case
+        // around them, names the news does not write in lower case.
+        assert_eq!(ids_in("The town of Frome voted."), ["@frome"]);
+        assert_eq!(ids_in("Frome"), ["@frome"]);
+        assert_eq!(ids_in("Japan Trade Surplus Rises"), ["@japan"]);
+        assert_eq!(ids_in("JAPAN TRADE SURPLUS RISES"), ["@japan"]);
+        assert_eq!(ids_in("New York City officials said."), ["@new_york_city"]);
+    }
+
+    #[test]
     fn a_place_that_is_also_a_persons_name_needs_no_name_beside_it() {
         // Rule 5: Jordan the country, not Michael Jordan or Jordan Peterson.
         assert_eq!(ids_in("Michael Jordan scored."), Vec::<String>::new());
