@@ -87,14 +87,15 @@ pub struct AliasStream<'a, T> {
 }
 
 /// Whether the word at byte `at` of `text` opens a sentence: after . ! ? … or a line
-/// break (quotes and brackets aside), or, with `prose_start`, at the start of a text
-/// that is prose, one that ends a sentence after the word (a body, a passage's
-/// sentence; a title or a query need not).
-fn opens_sentence(text: &str, at: usize, prose_start: bool) -> bool {
+/// break (quotes and brackets aside). `strict` (for words the news writes in lower
+/// case) counts two openings more: after a colon ("Factbox: From taxes to budget"), and
+/// the start of a text that is prose, one that ends a sentence after the word (a body,
+/// a passage's sentence; a title or a query need not, and may begin with a name).
+fn opens_sentence(text: &str, at: usize, strict: bool) -> bool {
     let before = text[..at]
         .trim_end_matches(|c: char| (c.is_whitespace() && c != '\n') || "\"'«„“(*[—–-".contains(c));
     if before.is_empty() {
-        if !prose_start {
+        if !strict {
             return false;
         }
         let rest = &text[at..];
@@ -106,7 +107,7 @@ fn opens_sentence(text: &str, at: usize, prose_start: bool) -> bool {
                     .is_none_or(char::is_whitespace)
         });
     }
-    before.ends_with(['.', '!', '?', '…', '\n'])
+    before.ends_with(['.', '!', '?', '…', '\n']) || (strict && before.ends_with(':'))
 }
 
 /// A copy of the tail's current token in a spare buffer. (Copied, not taken: the tail
@@ -220,8 +221,8 @@ impl<T: TokenStream> AliasStream<'_, T> {
 
     /// Whether the `k` words at the head are written as a headline writes every word:
     /// beside a capitalised common word that opens no sentence ("Prices Will Rise From
-    /// Monday", "Human Rights Watch"), or in capitals beside another word in capitals
-    /// ("SEC OKAYS REQUEST FROM BOESKY FIRMS"), only spaces between.
+    /// Monday", "Human Rights Watch"), or in capitals beside another word in capitals or
+    /// a number ("SEC OKAYS REQUEST FROM BOESKY FIRMS"), only spaces between.
     fn headline_case(&mut self, k: usize) -> bool {
         let (Some((first, _)), Some((last, _))) = (self.pending.front(), self.pending.get(k - 1))
         else {
@@ -234,10 +235,15 @@ impl<T: TokenStream> AliasStream<'_, T> {
             letters.clone().count() >= 2 && letters.all(char::is_uppercase)
         };
         let head_shouted = shouted((from, to));
+        // Beside a word in capitals, or a number ("TO CUT STAFF TO 50 FROM 112").
+        let loud = |(start, end): (usize, usize)| {
+            let word = &text[start..end];
+            word.chars().any(char::is_alphanumeric) && !word.chars().any(char::is_lowercase)
+        };
         let headline_word = |(start, end): (usize, usize), gap: &str| {
             !gap.is_empty()
                 && gap.chars().all(|c| c == ' ' || c == '\u{a0}')
-                && ((head_shouted && shouted((start, end)))
+                && ((head_shouted && loud((start, end)))
                     || (text[start..end]
                         .chars()
                         .next()

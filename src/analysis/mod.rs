@@ -460,6 +460,8 @@ cased = ["US", "U.S."]
             "Human rights groups said so.",
             "Prices Will Rise From Monday, Ministry Says",
             "SEC OKAYS REQUEST FROM BOESKY FIRMS",
+            "REXNORD TO CUT STAFF TO 50 FROM 112",
+            "Factbox: From taxes to budget, Congress acts",
             "Antonio Reid, chairman of The Island Def Jam Music Group, said.",
             "Profits rose in the quarter, and the bridge reopened.",
         ] {
