@@ -110,6 +110,16 @@ fn opens_sentence(text: &str, at: usize, strict: bool) -> bool {
     before.ends_with(['.', '!', '?', '…', '\n']) || (strict && before.ends_with(':'))
 }
 
+fn capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether the news writes `word` in lower case at least as often as capitalised
+/// ([`crate::ner::lists::common_word`]).
+fn news_common(word: &str) -> bool {
+    crate::ner::lists::common_word(&word.to_lowercase())
+}
+
 /// A copy of the tail's current token in a spare buffer. (Copied, not taken: the tail
 /// keeps its text buffer for the next word.)
 fn copy_token(spare: &mut Vec<Token>, t: &Token) -> Token {
@@ -205,9 +215,11 @@ impl<T: TokenStream> AliasStream<'_, T> {
         if !self.case_fits(1, Case::Capitalised) {
             return false;
         }
-        let news_common = self.pending.iter().take(k).all(|(t, _)| {
-            crate::ner::lists::common_word(&self.text[t.offset_from..t.offset_to].to_lowercase())
-        });
+        let news_common = self
+            .pending
+            .iter()
+            .take(k)
+            .all(|(t, _)| news_common(&self.text[t.offset_from..t.offset_to]));
         let Some((head, _)) = self.pending.front() else {
             return false;
         };
@@ -228,42 +240,44 @@ impl<T: TokenStream> AliasStream<'_, T> {
         else {
             return false;
         };
-        let (from, to) = (first.offset_from, last.offset_to);
         let text = self.text;
-        let shouted = |(start, end): (usize, usize)| {
-            let mut letters = text[start..end].chars().filter(|c| c.is_alphabetic());
-            letters.clone().count() >= 2 && letters.all(char::is_uppercase)
-        };
-        let head_shouted = shouted((from, to));
-        // Beside a word in capitals, or a number ("TO CUT STAFF TO 50 FROM 112").
-        let loud = |(start, end): (usize, usize)| {
-            let word = &text[start..end];
-            word.chars().any(char::is_alphanumeric) && !word.chars().any(char::is_lowercase)
-        };
-        let headline_word = |(start, end): (usize, usize), gap: &str| {
-            !gap.is_empty()
-                && gap.chars().all(|c| c == ' ' || c == '\u{a0}')
-                && ((head_shouted && loud((start, end)))
-                    || (text[start..end]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_uppercase)
-                        && crate::ner::lists::common_word(&text[start..end].to_lowercase())
-                        && !opens_sentence(text, start, true)))
-        };
-        if let Some((start, end)) = self.previous {
-            if end <= from && headline_word((start, end), &text[end..from]) {
-                return true;
-            }
-        }
+        let head = &text[first.offset_from..last.offset_to];
+        let mut letters = head.chars().filter(|c| c.is_alphabetic());
+        let head_shouted = letters.clone().count() >= 2 && letters.all(char::is_uppercase);
+        self.neighbours(k)
+            .into_iter()
+            .flatten()
+            .any(|(start, end)| {
+                let word = &text[start..end];
+                // Beside a word in capitals, or a number ("TO CUT STAFF TO 50 FROM 112").
+                let loud = word.chars().any(char::is_alphanumeric)
+                    && !word.chars().any(char::is_lowercase);
+                (head_shouted && loud)
+                    || (capitalised(word)
+                        && news_common(word)
+                        && !opens_sentence(text, start, true))
+            })
+    }
+
+    /// The words right before and right after the first `k` pending words, each only
+    /// when spaces alone stand between (a comma or a line break parts them).
+    fn neighbours(&mut self, k: usize) -> [Option<(usize, usize)>; 2] {
         self.fill(k + 1);
-        match self.pending.get(k) {
-            Some((next, _)) if next.offset_from >= to => headline_word(
-                (next.offset_from, next.offset_to),
-                &text[to..next.offset_from],
-            ),
-            _ => false,
-        }
+        let (Some((first, _)), Some((last, _))) = (self.pending.front(), self.pending.get(k - 1))
+        else {
+            return [None, None];
+        };
+        let (from, to) = (first.offset_from, last.offset_to);
+        let spaced = |gap: &str| !gap.is_empty() && gap.chars().all(|c| c == ' ' || c == '\u{a0}');
+        let before = self
+            .previous
+            .filter(|&(_, end)| end <= from && spaced(&self.text[end..from]));
+        let after = self
+            .pending
+            .get(k)
+            .map(|(t, _)| (t.offset_from, t.offset_to))
+            .filter(|&(start, _)| start >= to && spaced(&self.text[to..start]));
+        [before, after]
     }
 
     /// Whether the head word has a name-like word right beside it: the word before or
@@ -271,33 +285,11 @@ impl<T: TokenStream> AliasStream<'_, T> {
     /// Jordan", "Paris Hilton"; not "In Jordan" or "Jordan King Abdullah"). A solo
     /// spelling (a place's name that is also a person's) does not name the place there.
     fn beside_a_name(&mut self) -> bool {
-        let Some((head, _)) = self.pending.front() else {
-            return false;
-        };
-        let (from, to) = (head.offset_from, head.offset_to);
-        let name_like = |text: &str, (start, end): (usize, usize), gap: &str| {
-            gap.chars().all(|c| c == ' ' || c == '\u{a0}')
-                && !gap.is_empty()
-                && text[start..end]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
-                && !crate::ner::lists::common_word(&text[start..end].to_lowercase())
-        };
-        if let Some((start, end)) = self.previous {
-            if end <= from && name_like(self.text, (start, end), &self.text[end..from]) {
-                return true;
-            }
-        }
-        self.fill(2);
-        match self.pending.get(1) {
-            Some((next, _)) if next.offset_from >= to => name_like(
-                self.text,
-                (next.offset_from, next.offset_to),
-                &self.text[to..next.offset_from],
-            ),
-            _ => false,
-        }
+        let text = self.text;
+        self.neighbours(1)
+            .into_iter()
+            .flatten()
+            .any(|(start, end)| capitalised(&text[start..end]) && !news_common(&text[start..end]))
     }
 
     /// Whether the first `k` pending words are written in the case a spelling needs.
@@ -306,7 +298,7 @@ impl<T: TokenStream> AliasStream<'_, T> {
             let original = &self.text[t.offset_from..t.offset_to];
             match case {
                 Case::Any => true,
-                Case::Capitalised => original.chars().next().is_some_and(char::is_uppercase),
+                Case::Capitalised => capitalised(original),
                 Case::Upper => original
                     .chars()
                     .filter(|c| c.is_alphabetic())
