@@ -127,17 +127,21 @@ fn file_names(table: &AliasTable) -> (String, String) {
 pub fn write_table_keys(index: &Path, table: &AliasTable) -> std::io::Result<()> {
     let names = (!is_builtin(table)).then(|| file_names(table));
     if let Some((text_name, index_name)) = &names {
-        let text = match std::fs::read_to_string(index.join(text_name)) {
-            Ok(text) => text,
-            Err(_) => {
-                let text = compute_table_keys(table);
-                write_whole(index, text_name, text.as_bytes())?;
-                text
+        // Both there (every job but the first with this table): nothing to read.
+        let unindexed = !index.join(index_name).exists();
+        if unindexed || !index.join(text_name).exists() {
+            let text = match std::fs::read_to_string(index.join(text_name)) {
+                Ok(text) => text,
+                Err(_) => {
+                    let text = compute_table_keys(table);
+                    write_whole(index, text_name, text.as_bytes())?;
+                    text
+                }
+            };
+            if unindexed {
+                let bytes = index_keys(&text).map_err(std::io::Error::other)?;
+                write_whole(index, index_name, &bytes)?;
             }
-        };
-        if !index.join(index_name).exists() {
-            let bytes = index_keys(&text).map_err(std::io::Error::other)?;
-            write_whole(index, index_name, &bytes)?;
         }
     }
     for e in std::fs::read_dir(index)?.flatten() {
