@@ -191,7 +191,29 @@ CURATED = [
     ("european_union", "organisation", "European Union", ["EU", "E.U.", "ЕС", "Евросоюз", "Євросоюз", "Европейский союз", "Європейський Союз", "Europäische Union", "Union européenne"]),
     ("nato", "organisation", "NATO", ["North Atlantic Treaty Organization", "OTAN", "НАТО"]),
     ("united_nations", "organisation", "United Nations", ["UN", "U.N.", "ООН", "Vereinte Nationen", "Nations unies"]),
+    # Continents and the world's regions the news names (WORLD_REGIONS below): without
+    # them "Latin America" was a recognised "Latin" beside the United States' America.
+    ("europe", "place", "Europe", ["Европа", "Європа", "Europa"]),
+    # The case forms of Азия: a four-letter word's stem is too short for generated
+    # forms to count alone (the table's rule against Розо taking розі).
+    ("asia", "place", "Asia", ["Азия", "Азии", "Азию", "Азией", "Азія", "Азії", "Азію", "Азією", "Asien", "Asie", "Azja"]),
+    ("africa", "place", "Africa", ["Африка", "Afrika", "Afrique", "Afryka"]),
+    ("north_america", "place", "North America", ["Северная Америка", "Північна Америка", "Nordamerika", "Amérique du Nord", "Ameryka Północna"]),
+    ("south_america", "place", "South America", ["Южная Америка", "Південна Америка", "Südamerika", "Amérique du Sud", "Ameryka Południowa"]),
+    ("latin_america", "place", "Latin America", ["Латинская Америка", "Латинська Америка", "Lateinamerika", "Amérique latine", "América Latina", "Ameryka Łacińska"]),
+    ("central_america", "place", "Central America", ["Центральная Америка", "Центральна Америка", "Mittelamerika", "Amérique centrale", "Centroamérica"]),
+    ("middle_east", "place", "Middle East", ["Mideast", "Ближний Восток", "Близький Схід", "Nahost", "Naher Osten", "Moyen-Orient", "Oriente Medio", "Bliski Wschód"]),
+    ("central_asia", "place", "Central Asia", ["Центральная Азия", "Средняя Азия", "Центральна Азія", "Середня Азія", "Zentralasien", "Azja Środkowa"]),
+    ("southeast_asia", "place", "Southeast Asia", ["South-East Asia", "South East Asia", "Юго-Восточная Азия", "Південно-Східна Азія", "Südostasien"]),
+    ("eastern_europe", "place", "Eastern Europe", ["Восточная Европа", "Східна Європа", "Osteuropa", "Europa Wschodnia"]),
+    ("western_europe", "place", "Western Europe", ["Западная Европа", "Західна Європа", "Westeuropa"]),
+    ("balkans", "place", "Balkans", ["Балканы", "Балкани", "Bałkany"]),
+    ("caucasus", "place", "Caucasus", ["Кавказ", "Kaukasus", "Kaukaz"]),
+    ("scandinavia", "place", "Scandinavia", ["Скандинавия", "Скандинавія", "Skandinavien"]),
 ]
+WORLD_REGIONS = {"europe", "asia", "africa", "north_america", "south_america", "latin_america",
+                 "central_america", "middle_east", "central_asia", "southeast_asia",
+                 "eastern_europe", "western_europe", "balkans", "caucasus", "scandinavia"}
 
 # Names that are also ordinary words the reference news happens not to use often enough
 # for the statistics to notice: лиман is an estuary.
@@ -361,7 +383,10 @@ CURATED_REGIONS = {"crimea", "donbas"}
 
 for eid, kind, name, spellings in CURATED:
     entity(eid, kind, name)
-    if kind == "place":
+    if eid in WORLD_REGIONS:
+        # Of no country, and of a level no GeoNames record has, so none joins them.
+        entities[eid]["weight"], entities[eid]["level_fixed"] = 1e9, "world"
+    elif kind == "place":
         entities[eid]["country"] = CURATED_COUNTRY.get(eid, "UA")
     for s in spellings:
         # Curated spellings are primary: kept even if common words, but cased.
@@ -572,7 +597,7 @@ def person_like(spelling, minor=False):
 # Levels of the entities so far: which GeoNames record may join which.
 for eid in order:
     e = entities[eid]
-    e["level"] = "region" if eid in CURATED_REGIONS else {"country": "country", "place": "city"}.get(e["kind"])
+    e["level"] = e.get("level_fixed") or ("region" if eid in CURATED_REGIONS else {"country": "country", "place": "city"}.get(e["kind"]))
 for line in open(aliases_dir / "spellingukraine-groups.jsonl", encoding="utf-8"):
     r = json.loads(line)
     if r["category"] == "Region":
@@ -887,10 +912,13 @@ def solo(spelling):
     return news_caps[k] >= 5 and news_beside[k] >= 0.3 * news_caps[k]
 
 
+# Given names the person-name sources lack in these scripts: Asia Bibi (Азія Бібі).
+FORCE_SOLO = {"Asia", "Азия", "Азія"}  # the nominatives only: Asia Bibi
+
 for eid in order:
     e = entities[eid]
     if e["kind"] in ("place", "country"):
-        e["solo"] = [s for s in [e["name"]] + e["spellings"] if solo(s)]
+        e["solo"] = [s for s in [e["name"]] + e["spellings"] if solo(s) or s in FORCE_SOLO]
 
 # Rule 6: a foreign place's Cyrillic name whose last word ends in a vowel other than
 # а/я/и (Совето, Токио, Осло, Сан-Паулу, Кале, Чилі, Республика Конго) is indeclinable in
