@@ -226,7 +226,11 @@ impl GazetteIndex {
                 path: path.to_path_buf(),
             });
         }
-        let index = Index::open_in_dir(path).map_err(|e| Error::BadIndex {
+        let directory = crate::trim::ReleasingDirectory::open(path);
+        let index = directory
+            .map_err(tantivy::TantivyError::from)
+            .and_then(Index::open);
+        let index = index.map_err(|e| Error::BadIndex {
             path: path.to_path_buf(),
             reason: if format!("{e:?}").contains("PermissionDenied") {
                 "permission denied reading it; check the folder's permissions".to_string()

@@ -27,6 +27,10 @@
 //! threshold below 1 MB, so those pages (and the segment serialiser's and hash
 //! tables' large buffers) go back to the kernel when freed.
 
+mod directory;
+
+pub use directory::{ReleasingDirectory, CHUNK};
+
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -205,7 +209,7 @@ pub fn release_mapped(dir: &Path) -> usize {
 
 #[cfg(target_os = "linux")]
 fn advise_dontneed(m: &Mapping) {
-    // SAFETY: the range is a whole read-only shared file mapping of an immutable segment
+    // SAFETY: the range is (in) a read-only shared file mapping of an immutable segment
     // file (see the module comment): the advice changes no byte any reader sees. A
     // mapping unmapped since /proc was read makes madvise fail with ENOMEM, harmlessly.
     unsafe {
@@ -261,6 +265,36 @@ mod tests {
         let first = resident_file_bytes(&statm).unwrap();
         assert!(first > 0);
         assert!(resident_file_bytes(&statm).unwrap() > 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_copy_from_a_segment_map_keeps_two_chunks_of_it_resident() {
+        use std::io::Write;
+        use tantivy::directory::{Directory, MmapDirectory, TerminatingWrite};
+        let bytes: Vec<u8> = (0..40u32 << 20).map(|i| (i % 251) as u8).collect();
+        let (_tmp, dir, path, map) = mapped_segment(&bytes);
+        let copy = |directory: &dyn Directory, name: &str| {
+            let mut w = directory.open_write(Path::new(name)).unwrap();
+            w.write_all(&map[..]).unwrap();
+            w.flush().unwrap();
+            let resident = mapping_rss_kb(&path);
+            w.terminate().unwrap();
+            assert_eq!(std::fs::read(dir.join(name)).unwrap(), bytes, "{name}");
+            resident
+        };
+        // tantivy's own directory: the whole map stays resident.
+        let plain = copy(
+            &MmapDirectory::open(&dir).unwrap(),
+            "ffeeddccbbaa99887766554433221100.store",
+        );
+        assert!(plain >= 40 << 10, "{plain} kB");
+        release_mapped(&dir);
+        let released = copy(
+            &ReleasingDirectory::open(&dir).unwrap(),
+            "0f0e0d0c0b0a09080706050403020100.store",
+        );
+        assert!(released <= 2 * (CHUNK as u64 >> 10), "{released} kB");
     }
 
     /// The resident set of the mapping of `path` alone (its /proc/self/smaps entry): the
