@@ -171,8 +171,7 @@ fn in_segment_map(at: usize, len: usize, dir: &Path) -> bool {
 /// Releases the whole pages of `len` bytes at `start`, which lie in a segment's map.
 #[cfg(target_os = "linux")]
 fn release(start: usize, len: usize) {
-    // SAFETY: sysconf reads a constant of the system.
-    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+    let page = super::page_size();
     let from = start.div_ceil(page) * page;
     let to = (start + len) / page * page;
     if to > from {

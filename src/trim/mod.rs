@@ -29,7 +29,7 @@
 
 mod directory;
 
-pub use directory::{ReleasingDirectory, CHUNK};
+pub use directory::ReleasingDirectory;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -46,11 +46,11 @@ pub const INTERVAL: Duration = Duration::from_millis(50);
 /// (`/proc/self/statm`, a few microseconds).
 pub const TICK: Duration = Duration::from_millis(5);
 /// Resident file pages grown by this much since the last release trigger the next one.
-/// Why not a shorter [`INTERVAL`]: tantivy copies a merged segment's stored blocks with
-/// one `write` from the map, and the kernel faults its pages in at over a GB/s; a
-/// timer of 50 ms let a 100× build's file pages jump by up to 120 MB between two
-/// releases (its peak RSS 595 MB, against 236 MB of heap), while most of the job they
-/// do not grow at all.
+/// Why not a shorter [`INTERVAL`]: a merge reads its segments' maps at several hundred
+/// MB/s; a timer of 50 ms let a 100× build's file pages jump by up to 120 MB between
+/// two releases (its peak RSS 595 MB, against 236 MB of heap), while most of the job
+/// they do not grow at all. (The largest such read, the copy of stored blocks, now
+/// releases its own pages: [`ReleasingDirectory`].)
 pub const GROWTH: u64 = 8 << 20;
 /// The longest time between two releases, however little the file pages grew.
 pub const MAX_INTERVAL: Duration = Duration::from_millis(250);
@@ -141,9 +141,14 @@ fn resident_file_bytes(statm: &std::fs::File) -> Option<u64> {
     let n = statm.read_at(&mut buf, 0).ok()?;
     let text = std::str::from_utf8(&buf[..n]).ok()?;
     let pages: u64 = text.split_ascii_whitespace().nth(2)?.parse().ok()?;
+    Some(pages * page_size() as u64)
+}
+
+/// The system's memory page size.
+#[cfg(target_os = "linux")]
+fn page_size() -> usize {
     // SAFETY: sysconf reads a constant of the system.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    Some(pages * u64::try_from(page).ok()?)
+    usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -294,7 +299,10 @@ mod tests {
             &ReleasingDirectory::open(&dir).unwrap(),
             "0f0e0d0c0b0a09080706050403020100.store",
         );
-        assert!(released <= 2 * (CHUNK as u64 >> 10), "{released} kB");
+        assert!(
+            released <= 2 * (directory::CHUNK as u64 >> 10),
+            "{released} kB"
+        );
     }
 
     /// The resident set of the mapping of `path` alone (its /proc/self/smaps entry): the
