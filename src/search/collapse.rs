@@ -288,8 +288,9 @@ impl SegmentCollapse {
         if key != 0 {
             if let Some(&i) = self.by_key.get(&key) {
                 let e = &mut self.entries[i];
-                // Documents come in order: an equal score keeps the earlier one leading.
-                let member = if score > e.score {
+                // An equal score keeps the earlier document leading (documents may come
+                // out of order: see `grouped`).
+                let member = if score > e.score || (score == e.score && doc < e.doc) {
                     let old = (e.score, e.doc);
                     e.score = score;
                     e.doc = doc;

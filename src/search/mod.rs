@@ -6,6 +6,7 @@
 mod collapse;
 mod columns;
 mod cut;
+mod grouped;
 pub(crate) mod meta;
 mod query;
 mod stories;

@@ -10,6 +10,7 @@ use tantivy::query_grammar::{self, UserInputAst, UserInputLeaf};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, Searcher, Term};
 
+use super::grouped::GroupedQuery;
 use super::{Filters, SearchOptions, MAX_QUERY_CHARS, MAX_QUERY_DEPTH, TITLE_BOOST};
 use crate::analysis;
 use crate::error::{Error, Result};
@@ -131,12 +132,15 @@ pub(crate) fn prepare(
         // A clause is restricted to its groups by requiring one of them, except the
         // clause of the most articles, which excludes the others' groups instead:
         // requiring the group of nearly every article meant walking its whole posting
-        // list on every search.
+        // list on every search. Ranking and counting run that clause without its
+        // restriction, so that tantivy still prunes it (`grouped::GroupedQuery`).
         struct Clause {
             /// The query's description, which names every term, field and boost.
             shape: String,
             query: Box<dyn Query>,
             groups: Vec<Term>,
+            /// The same groups as `analysis::stem_key`s.
+            keys: Vec<&'static str>,
             articles: u64,
         }
         rewrite_names(&mut ast, gi, true);
@@ -160,12 +164,14 @@ pub(crate) fn prepare(
             match clauses.iter_mut().find(|c| c.shape == shape) {
                 Some(c) => {
                     c.groups.push(group_term);
+                    c.keys.push(key);
                     c.articles += articles;
                 }
                 None => clauses.push(Clause {
                     shape,
                     query,
                     groups: vec![group_term],
+                    keys: vec![key],
                     articles,
                 }),
             }
@@ -197,6 +203,14 @@ pub(crate) fn prepare(
                     .collect();
                 filter(BooleanQuery::new(qs))
             };
+            let main = clauses[largest].query.box_clone();
+            let others_keys: Vec<&'static str> = clauses
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != largest)
+                .flat_map(|(_, c)| c.keys.iter().copied())
+                .collect();
+            let mut rest: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let should: Vec<(Occur, Box<dyn Query>)> = clauses
                 .into_iter()
                 .enumerate()
@@ -206,14 +220,22 @@ pub(crate) fn prepare(
                     } else {
                         (Occur::Must, any_of(c.groups))
                     };
-                    (
-                        Occur::Should,
-                        Box::new(BooleanQuery::new(vec![(Occur::Must, c.query), restriction]))
-                            as Box<dyn Query>,
-                    )
+                    let clause: Box<dyn Query> =
+                        Box::new(BooleanQuery::new(vec![(Occur::Must, c.query), restriction]));
+                    if i != largest {
+                        rest.push((Occur::Should, clause.box_clone()));
+                    }
+                    (Occur::Should, clause)
                 })
                 .collect();
-            Box::new(BooleanQuery::new(should))
+            Box::new(GroupedQuery {
+                whole: Box::new(BooleanQuery::new(should)),
+                main,
+                others: others_keys,
+                other_terms: others,
+                rest: Box::new(BooleanQuery::new(rest)),
+                seekable: !has_phrase(&ast),
+            })
         }
     };
     restrict(gi, query, ast, opts)
@@ -510,14 +532,18 @@ impl Prepared {
     /// Whether the query holds a phrase of several words (positions to check in every
     /// candidate article, which a second, counting pass would repeat).
     pub(crate) fn has_phrase(&self) -> bool {
-        let mut phrase = false;
-        visit_leaves(&self.ast, false, &mut |leaf, _| {
-            if let UserInputLeaf::Literal(l) = leaf {
-                phrase |= l.phrase.split_whitespace().nth(1).is_some();
-            }
-        });
-        phrase
+        has_phrase(&self.ast)
     }
+}
+
+fn has_phrase(ast: &UserInputAst) -> bool {
+    let mut phrase = false;
+    visit_leaves(ast, false, &mut |leaf, _| {
+        if let UserInputLeaf::Literal(l) = leaf {
+            phrase |= l.phrase.split_whitespace().nth(1).is_some();
+        }
+    });
+    phrase
 }
 
 fn visit_leaves(ast: &UserInputAst, negated: bool, f: &mut dyn FnMut(&UserInputLeaf, bool)) {
