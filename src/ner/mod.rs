@@ -12,6 +12,7 @@ pub mod features;
 pub mod key;
 pub mod lists;
 pub mod model;
+mod products;
 pub mod tokens;
 
 use std::sync::{Arc, OnceLock};
@@ -274,6 +275,7 @@ fn names_of(
     lone_places(text, lists, &mut out);
     lone_organisations(text, lists, &mut out);
     credited_agencies(text, &mut out);
+    products::drop_products(text, latin, &mut out);
     out.retain(|n| {
         !is_title(&text[n.start..n.end]) && !is_common_abbreviation(&text[n.start..n.end])
     });
