@@ -404,7 +404,7 @@ impl UnionFind {
 /// Bumped whenever the analysis of a text changes, a retrained tagger
 /// (`src/ner/*.bin`) included: part of the table fingerprint, so an index built by an
 /// older analyzer is noticed and rebuilt.
-pub const ANALYZER_VERSION: &str = "gazette-analyzer-17";
+pub const ANALYZER_VERSION: &str = "gazette-analyzer-18";
 
 /// Hex digest of a table's content and the analyzer version: stored with each index
 /// commit so that an index built with another table is noticed.
