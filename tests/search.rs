@@ -481,3 +481,55 @@ fn wire_copies_fold_into_one_entry_naming_as_many_as_asked() {
     let (text, similar) = search(&["--similar", "0"]);
     assert_eq!(similar, ["+4 similar"], "{text}");
 }
+
+/// A name of several words the table holds is one term in the index: typed without
+/// quotes, its words are joined into it, so `Middle East` finds what `"Middle East"`
+/// finds (it was *middle* OR *east*, which an article that only names the region lacks).
+#[test]
+fn a_table_name_typed_without_quotes_finds_the_articles_that_name_it() {
+    let d = Dir::new();
+    let lines = [
+        (
+            "m1",
+            "Peace talks in the Middle East resumed on Monday.",
+            "en",
+        ),
+        ("m2", "Переговоры на Ближнем Востоке возобновились.", "ru"),
+        ("e1", "The east wing of the museum reopened.", "en"),
+        (
+            "s1",
+            "Экипаж вернулся с Международной космической станции.",
+            "ru",
+        ),
+        ("s2", "The crew left the International Space Station.", "en"),
+    ]
+    .iter()
+    .map(|(id, body, lang)| {
+        serde_json::json!({"id": id, "title": "News", "body": body, "lang": lang}).to_string()
+    })
+    .collect::<Vec<_>>()
+    .join("\n");
+    d.write("corpus/a.jsonl", lines);
+    assert!(d
+        .run(&["index", "corpus", "--index", "idx"])
+        .status
+        .success());
+    let ids = |q: &str| {
+        let mut ids = article_ids(&d.search_json(&[q, "-n", "20"]).0);
+        ids.sort();
+        ids
+    };
+    for q in [
+        "Middle East",
+        "\"Middle East\"",
+        "Ближний Восток",
+        "+Middle +East",
+    ] {
+        assert_eq!(ids(q), ["m1", "m2"], "{q}");
+    }
+    assert_eq!(ids("Middle East museum"), ["e1", "m1", "m2"]);
+    assert_eq!(ids("International Space Station"), ["s1", "s2"]);
+    // Words of other occurrences, or a field's, stay words.
+    assert!(ids("Middle -East").is_empty());
+    assert_eq!(ids("title:Middle East"), ["e1"]);
+}
