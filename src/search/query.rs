@@ -408,17 +408,7 @@ fn names_term(typed: &str) -> String {
 /// phrase may also match the recognised names with its key, at a lower weight
 /// (`Budanov` finds "Буданова"), unless the table knows it.
 fn rewrite_names(ast: &mut UserInputAst, gi: &GazetteIndex, cross_script: bool) {
-    let literal = |field: &str, phrase: String| {
-        UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(
-            query_grammar::UserInputLiteral {
-                field_name: Some(field.to_string()),
-                phrase,
-                delimiter: query_grammar::Delimiter::DoubleQuotes,
-                slop: 0,
-                prefix: false,
-            },
-        )))
-    };
+    let literal = |field: &str, phrase: String| quoted(Some(field.to_string()), phrase);
     match ast {
         UserInputAst::Clause(children) => {
             join_table_names(children, gi);
@@ -485,11 +475,24 @@ fn rewrite_names(ast: &mut UserInputAst, gi: &GazetteIndex, cross_script: bool) 
     }
 }
 
+/// `phrase` in double quotes, in `field` or the default fields.
+fn quoted(field_name: Option<String>, phrase: String) -> UserInputAst {
+    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(
+        query_grammar::UserInputLiteral {
+            field_name,
+            phrase,
+            delimiter: query_grammar::Delimiter::DoubleQuotes,
+            slop: 0,
+            prefix: false,
+        },
+    )))
+}
+
 /// The most words typed apart that [`join_table_names`] joins into one name.
 const NAME_WORDS: usize = 6;
 
 /// Joins words typed apart that together are a name the table holds (`Middle East`,
-/// `Ближний Восток`, `new york`) into that name, as if quoted. The table indexes such a
+/// `Ближний Восток`) into that name, as if quoted. The table indexes such a
 /// name as one term, so its words alone do not find it: `Middle East` was *middle* OR
 /// *east*, 891 articles of news-large, most of them not among the 284 that name the
 /// Middle East. The longest name from each word on wins (`New York Times` joins `New
@@ -528,16 +531,7 @@ fn join_table_names(
             let tokens = analysis::analyze(&mut analyzer, &phrase);
             if let [t] = tokens.as_slice() {
                 if t.text.starts_with(analysis::ENTITY_PREFIX) {
-                    let name = UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(
-                        query_grammar::UserInputLiteral {
-                            field_name: None,
-                            phrase,
-                            delimiter: query_grammar::Delimiter::DoubleQuotes,
-                            slop: 0,
-                            prefix: false,
-                        },
-                    )));
-                    children.splice(i..i + n, [(occur, name)]);
+                    children.splice(i..i + n, [(occur, quoted(None, phrase))]);
                     break;
                 }
             }
